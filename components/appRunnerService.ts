@@ -1,0 +1,168 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblem, healthCheckProblems, instanceSizeForApi, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
+import { parseImage, unpinnedImageReason } from "../policies/lib/images";
+import { adoptOptions } from "./adopt";
+
+export interface HealthCheck {
+    /** @default "HTTP" */
+    readonly protocol?: "HTTP" | "TCP";
+    /** HTTP only. @default "/" */
+    readonly path?: string;
+    /** Seconds between checks, 1–20. @default 5 */
+    readonly interval?: number;
+    /** Seconds before a check fails, 1–20. @default 2 */
+    readonly timeout?: number;
+    /** Consecutive passes before healthy, 1–20. @default 1 */
+    readonly healthyThreshold?: number;
+    /** Consecutive failures before unhealthy, 1–20. @default 5 */
+    readonly unhealthyThreshold?: number;
+}
+
+export interface AppRunnerServiceArgs {
+    readonly serviceName: string;
+    /** Full ECR image reference with a pinned tag or digest; `latest` is refused. */
+    readonly image: string;
+    /** @default 8000 */
+    readonly port?: number;
+    /** Existing role App Runner uses to pull from ECR; a scoped one is created when omitted. */
+    readonly accessRoleArn?: string;
+    /** e.g. "1 vCPU" or 1024. @default "1 vCPU" */
+    readonly cpu?: string | number;
+    /** e.g. "2 GB" or 2048. @default "2 GB" */
+    readonly memory?: string | number;
+    readonly healthCheck?: HealthCheck;
+    /** Plain environment variables; never secrets. */
+    readonly env?: Readonly<Record<string, string>>;
+    /** Secrets Manager or SSM ARNs, injected through runtimeEnvironmentSecrets. */
+    readonly secrets?: Readonly<Record<string, string>>;
+    /**
+     * Connector ARN for VPC egress. Pass VpcEgress.routedConnectorArn so the service is only
+     * deployed once its subnets have a way out.
+     */
+    readonly vpcConnectorArn: pulumi.Input<string>;
+    readonly autoScaling?: { readonly minSize: number; readonly maxSize: number; readonly maxConcurrency: number };
+    /** ARN of the live service to import instead of create. */
+    readonly adoptServiceArn?: string;
+}
+
+export function appRunnerServiceProblems(args: AppRunnerServiceArgs): string[] {
+    const problems = healthCheckProblems(args.healthCheck ?? {}).map((p) => formatProblem("healthCheck", p));
+    const size = instanceSizeProblem(args.cpu ?? "1 vCPU", args.memory ?? "2 GB");
+    if (size) problems.push(formatProblem("instance", size));
+    const imageReason = unpinnedImageReason(args.image);
+    if (imageReason) problems.push(`\`image\` must pin a tag or digest: ${imageReason}`);
+    for (const [key, ref] of Object.entries(args.secrets ?? {})) {
+        if (!/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(ref)) problems.push(`\`secrets.${key}\` must be a Secrets Manager or SSM ARN, never a value`);
+    }
+    for (const key of Object.keys(args.env ?? {})) {
+        if (key in (args.secrets ?? {})) problems.push(`\`env.${key}\` is also in secrets; keep it in secrets only`);
+    }
+    return problems;
+}
+
+/**
+ * An App Runner service pulling a pinned image from ECR, with VPC egress through a connector,
+ * secrets from Secrets Manager/SSM, a validated health check and an allowed instance size.
+ */
+export class AppRunnerService extends pulumi.ComponentResource {
+    public readonly serviceArn: pulumi.Output<string>;
+    public readonly serviceUrl: pulumi.Output<string>;
+    public readonly instanceRoleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("egress-remediation:apprunner:AppRunnerService", name, {}, opts);
+        const problems = appRunnerServiceProblems(args);
+        if (problems.length > 0) throw new Error(`AppRunnerService ${name}: ${problems.join("; ")}`);
+
+        const accessRoleArn = args.accessRoleArn ?? this.createAccessRole(name);
+        const instanceRole = this.createInstanceRole(name, Object.values(args.secrets ?? {}));
+
+        const autoScaling = args.autoScaling
+            ? new aws.apprunner.AutoScalingConfigurationVersion(
+                  `${name}-autoscaling`,
+                  { autoScalingConfigurationName: `${args.serviceName}-as`.slice(0, 32), minSize: args.autoScaling.minSize, maxSize: args.autoScaling.maxSize, maxConcurrency: args.autoScaling.maxConcurrency },
+                  { parent: this },
+              )
+            : undefined;
+
+        const health = args.healthCheck ?? {};
+        const protocol = health.protocol ?? "HTTP";
+        const service = new aws.apprunner.Service(
+            `${name}-service`,
+            {
+                serviceName: args.serviceName,
+                sourceConfiguration: {
+                    autoDeploymentsEnabled: false,
+                    authenticationConfiguration: { accessRoleArn },
+                    imageRepository: {
+                        imageIdentifier: args.image,
+                        imageRepositoryType: parseImage(args.image).repository.includes("public.ecr.aws") ? "ECR_PUBLIC" : "ECR",
+                        imageConfiguration: {
+                            port: String(args.port ?? 8000),
+                            runtimeEnvironmentVariables: { ...(args.env ?? {}) },
+                            runtimeEnvironmentSecrets: { ...(args.secrets ?? {}) },
+                        },
+                    },
+                },
+                instanceConfiguration: { ...instanceSizeForApi(args.cpu ?? "1 vCPU", args.memory ?? "2 GB"), instanceRoleArn: instanceRole.arn },
+                healthCheckConfiguration: {
+                    protocol,
+                    path: protocol === "HTTP" ? (health.path ?? "/") : undefined,
+                    interval: health.interval ?? 5,
+                    timeout: health.timeout ?? 2,
+                    healthyThreshold: health.healthyThreshold ?? 1,
+                    unhealthyThreshold: health.unhealthyThreshold ?? 5,
+                },
+                networkConfiguration: {
+                    egressConfiguration: { egressType: "VPC", vpcConnectorArn: args.vpcConnectorArn },
+                    ingressConfiguration: { isPubliclyAccessible: true },
+                },
+                autoScalingConfigurationArn: autoScaling?.arn,
+            },
+            adoptOptions(this, args.adoptServiceArn, ["tags"]),
+        );
+
+        this.serviceArn = service.arn;
+        this.serviceUrl = service.serviceUrl;
+        this.instanceRoleArn = instanceRole.arn;
+        this.registerOutputs({ serviceArn: this.serviceArn, serviceUrl: this.serviceUrl, instanceRoleArn: this.instanceRoleArn });
+    }
+
+    private createAccessRole(name: string): pulumi.Output<string> {
+        const role = new aws.iam.Role(
+            `${name}-access-role`,
+            { assumeRolePolicy: assumeRolePolicy("build.apprunner.amazonaws.com"), description: "App Runner pulls images from ECR" },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-access-ecr`,
+            { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess" },
+            { parent: this },
+        );
+        return role.arn;
+    }
+
+    /** The role the running service assumes; it may read exactly the configured secrets. */
+    private createInstanceRole(name: string, secretArns: string[]): aws.iam.Role {
+        const role = new aws.iam.Role(
+            `${name}-instance-role`,
+            { assumeRolePolicy: assumeRolePolicy("tasks.apprunner.amazonaws.com"), description: "App Runner service instances: read configured secrets" },
+            { parent: this },
+        );
+        const secretsManager = secretArns.filter((a) => a.includes(":secretsmanager:"));
+        const ssm = secretArns.filter((a) => a.includes(":ssm:"));
+        const statements = [
+            ...(secretsManager.length ? [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretsManager }] : []),
+            ...(ssm.length ? [{ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm }] : []),
+        ];
+        if (statements.length > 0) {
+            new aws.iam.RolePolicy(`${name}-read-secrets`, { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }, { parent: this });
+        }
+        return role;
+    }
+}
+
+function assumeRolePolicy(service: string): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+}

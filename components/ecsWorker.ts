@@ -1,0 +1,177 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { unpinnedImageReason } from "../policies/lib/images";
+import { adoptOptions } from "./adopt";
+
+export interface TaskSpec {
+    /** Image with a pinned tag or digest; `latest` is refused. */
+    readonly image: string;
+    /** Fargate CPU units. @default 512 */
+    readonly cpu?: number;
+    /** MiB. @default 1024 */
+    readonly memory?: number;
+    readonly command?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+    readonly desiredCount: number;
+}
+
+export interface EcsWorkerArgs {
+    /** Base name: services `<name>` and `<name>-worker`, log groups `/ecs/<name>-api` and `/ecs/<name>-worker`. */
+    readonly baseName: string;
+    /** Existing cluster, looked up by name (the lookup fails the preview if it does not exist). */
+    readonly clusterName: string;
+    /** Create the cluster instead of looking it up (greenfield). @default false */
+    readonly createCluster?: boolean;
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** @default false */
+    readonly assignPublicIp?: boolean;
+    /** @default 30 */
+    readonly logRetentionDays?: number;
+    readonly api: TaskSpec & {
+        readonly containerPort: number;
+        /** A load balancer in front of the API; enables the health-check grace period. */
+        readonly loadBalancer?: { readonly targetGroupArn: string; readonly healthCheckGracePeriodSeconds: number; readonly securityGroupId?: string };
+    };
+    /** The worker defaults to the API image. */
+    readonly worker: Omit<TaskSpec, "image"> & { readonly image?: string; readonly stopped?: boolean };
+    /** Live resources to import: the existing API service and log groups. */
+    readonly adopt?: { readonly apiService?: boolean; readonly apiLogGroup?: boolean; readonly workerService?: boolean; readonly workerLogGroup?: boolean };
+}
+
+export function ecsWorkerProblems(args: EcsWorkerArgs): string[] {
+    const problems: string[] = [];
+    const apiReason = unpinnedImageReason(args.api.image);
+    if (apiReason) problems.push(`\`api.image\` must pin a tag or digest: ${apiReason}`);
+    if (args.worker.image !== undefined) {
+        const workerReason = unpinnedImageReason(args.worker.image);
+        if (workerReason) problems.push(`\`worker.image\` must pin a tag or digest: ${workerReason}`);
+    }
+    for (const [key, count] of [["api.desiredCount", args.api.desiredCount], ["worker.desiredCount", args.worker.desiredCount]] as const) {
+        if (!Number.isInteger(count) || count < 0) problems.push(`\`${key}\` must be a whole number ≥ 0; got ${count}`);
+    }
+    return problems;
+}
+
+/** The worker's desired count: 0 when stopped (the seeds' "stop the worker"), nothing deleted. */
+export function workerDesiredCount(worker: EcsWorkerArgs["worker"]): number {
+    return worker.stopped ? 0 : worker.desiredCount;
+}
+
+/**
+ * The API service and its worker on an existing Fargate cluster. Both roll back failed
+ * deployments on their own (circuit breaker with rollback), and `pulumi up` waits for steady
+ * state, so a bad image fails the update instead of being discovered by hand.
+ */
+export class EcsWorker extends pulumi.ComponentResource {
+    public readonly apiServiceName: pulumi.Output<string>;
+    public readonly workerServiceName: pulumi.Output<string>;
+    public readonly apiTaskDefinitionArn: pulumi.Output<string>;
+    public readonly workerTaskDefinitionArn: pulumi.Output<string>;
+    public readonly tasksSecurityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: EcsWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("egress-remediation:ecs:EcsWorker", name, {}, opts);
+        const problems = ecsWorkerProblems(args);
+        if (problems.length > 0) throw new Error(`EcsWorker ${name}: ${problems.join("; ")}`);
+        const adopt = args.adopt ?? {};
+        const base = args.baseName;
+
+        const clusterArn = args.createCluster
+            ? new aws.ecs.Cluster(`${name}-cluster`, { name: args.clusterName, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this }).arn
+            : aws.ecs.getClusterOutput({ clusterName: args.clusterName }, { parent: this }).arn;
+        const tasksSg = new aws.ec2.SecurityGroup(
+            `${name}-tasks-sg`,
+            { vpcId: args.vpcId, description: `${base} API and worker tasks`, tags: { Name: `${base}-tasks` } },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupEgressRule(`${name}-tasks-egress`, { securityGroupId: tasksSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "tasks reach ECR, logs and their dependencies" }, { parent: this });
+        const lb = args.api.loadBalancer;
+        if (lb?.securityGroupId) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-tasks-from-lb`,
+                { securityGroupId: tasksSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: args.api.containerPort, toPort: args.api.containerPort, description: "API traffic from its load balancer" },
+                { parent: this },
+            );
+        }
+
+        const executionRole = new aws.iam.Role(
+            `${name}-execution-role`,
+            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(`${name}-execution-policy`, { role: executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }, { parent: this });
+
+        const retentionInDays = args.logRetentionDays ?? 30;
+        const roles = [
+            { role: "api", family: base, service: base, spec: args.api, port: args.api.containerPort as number | undefined, adoptLogs: adopt.apiLogGroup, adoptService: adopt.apiService },
+            { role: "worker", family: `${base}-worker`, service: `${base}-worker`, spec: { ...args.worker, image: args.worker.image ?? args.api.image }, port: undefined, adoptLogs: adopt.workerLogGroup, adoptService: adopt.workerService },
+        ];
+        const services: Record<string, aws.ecs.Service> = {};
+        const taskDefinitions: Record<string, aws.ecs.TaskDefinition> = {};
+        for (const { role, family, service, spec, port, adoptLogs, adoptService } of roles) {
+            const logGroupName = `/ecs/${base}-${role}`;
+            const logGroup = new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, { name: logGroupName, retentionInDays }, adoptOptions(this, adoptLogs ? logGroupName : undefined, ["tags"]));
+            const taskDefinition = new aws.ecs.TaskDefinition(
+                `${name}-${role}-task`,
+                {
+                    family,
+                    requiresCompatibilities: ["FARGATE"],
+                    networkMode: "awsvpc",
+                    cpu: String(spec.cpu ?? 512),
+                    memory: String(spec.memory ?? 1024),
+                    executionRoleArn: executionRole.arn,
+                    containerDefinitions: logGroup.name.apply((group) =>
+                        JSON.stringify([
+                            {
+                                name: role,
+                                image: spec.image,
+                                essential: true,
+                                ...(spec.command ? { command: spec.command } : {}),
+                                ...(port ? { portMappings: [{ containerPort: port, protocol: "tcp" }] } : {}),
+                                environment: Object.entries(spec.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+                                logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": args.region, "awslogs-stream-prefix": role } },
+                            },
+                        ]),
+                    ),
+                },
+                { parent: this },
+            );
+            const withLb = role === "api" && lb !== undefined;
+            services[role] = new aws.ecs.Service(
+                `${name}-${role}`,
+                {
+                    name: service,
+                    cluster: clusterArn,
+                    taskDefinition: taskDefinition.arn,
+                    desiredCount: role === "api" ? args.api.desiredCount : workerDesiredCount(args.worker),
+                    launchType: "FARGATE",
+                    networkConfiguration: { subnets: args.subnetIds, securityGroups: [tasksSg.id], assignPublicIp: args.assignPublicIp ?? false },
+                    deploymentCircuitBreaker: { enable: true, rollback: true },
+                    deploymentMinimumHealthyPercent: 100,
+                    deploymentMaximumPercent: 200,
+                    waitForSteadyState: true,
+                    ...(withLb
+                        ? { loadBalancers: [{ targetGroupArn: lb.targetGroupArn, containerName: role, containerPort: args.api.containerPort }], healthCheckGracePeriodSeconds: lb.healthCheckGracePeriodSeconds }
+                        : {}),
+                },
+                adoptOptions(this, adoptService ? `${args.clusterName}/${service}` : undefined, ["tags"]),
+            );
+            taskDefinitions[role] = taskDefinition;
+        }
+
+        this.apiServiceName = services.api.name;
+        this.workerServiceName = services.worker.name;
+        this.apiTaskDefinitionArn = taskDefinitions.api.arn;
+        this.workerTaskDefinitionArn = taskDefinitions.worker.arn;
+        this.tasksSecurityGroupId = tasksSg.id;
+        this.registerOutputs({
+            apiServiceName: this.apiServiceName,
+            workerServiceName: this.workerServiceName,
+            apiTaskDefinitionArn: this.apiTaskDefinitionArn,
+            workerTaskDefinitionArn: this.workerTaskDefinitionArn,
+            tasksSecurityGroupId: this.tasksSecurityGroupId,
+        });
+    }
+}

@@ -1,0 +1,203 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { adoptOptions } from "./adopt";
+
+export type NatMode = "single" | "perAz";
+
+export interface ExistingVpc {
+    /** The VPC the connector and NAT live in. */
+    readonly vpcId: string;
+    /** Subnets the App Runner VPC connector places its ENIs in; each gets a route to a NAT. */
+    readonly connectorSubnetIds: readonly string[];
+    /** Subnets whose default route is an internet gateway; NAT gateways go here. */
+    readonly publicSubnetIds: readonly string[];
+    /** Subnet id → AZ. Required for `perAz`, ignored for `single`. */
+    readonly subnetAzs?: Readonly<Record<string, string>>;
+}
+
+export interface NewVpc {
+    /** @default "10.40.0.0/16" */
+    readonly cidrBlock?: string;
+    /** @default 2 */
+    readonly azCount?: number;
+}
+
+export interface VpcEgressArgs {
+    /** Name of the App Runner VPC connector (its AWS name, not the Pulumi name). */
+    readonly connectorName: string;
+    /** Use an existing VPC; exactly one of `existing` and `greenfield` is given. */
+    readonly existing?: ExistingVpc;
+    /** Create a VPC with awsx (public and private subnets, its own NAT gateways). */
+    readonly greenfield?: NewVpc;
+    /**
+     * One NAT for all connector subnets (cheapest) or one per AZ (survives an AZ outage).
+     * Plain value, not an Input: it decides how many resources exist.
+     * @default "single"
+     */
+    readonly natMode?: NatMode;
+    /** Live resources to import instead of create. */
+    readonly adopt?: { readonly connectorArn?: string; readonly connectorSecurityGroupId?: string };
+}
+
+/** Refuses args that would build a connector without a way out; pure so tests can call it. */
+export function vpcEgressProblems(args: VpcEgressArgs): string[] {
+    const problems: string[] = [];
+    if (!!args.existing === !!args.greenfield) problems.push("exactly one of `existing` and `greenfield` must be given");
+    const existing = args.existing;
+    if (!existing) return problems;
+    if (existing.connectorSubnetIds.length === 0) problems.push("`existing.connectorSubnetIds` must list at least one subnet");
+    if (existing.publicSubnetIds.length === 0) problems.push("`existing.publicSubnetIds` must list at least one subnet for the NAT gateway");
+    for (const id of existing.publicSubnetIds) {
+        if (existing.connectorSubnetIds.includes(id)) problems.push(`\`existing.publicSubnetIds\` must not contain connector subnet ${id}: its default route would point at its own NAT`);
+    }
+    if ((args.natMode ?? "single") === "perAz") {
+        const azs = existing.subnetAzs ?? {};
+        const publicAzs = new Set(existing.publicSubnetIds.map((id) => azs[id]));
+        for (const id of existing.connectorSubnetIds) {
+            if (!azs[id]) problems.push(`\`existing.subnetAzs\` has no AZ for connector subnet ${id} (required for natMode perAz)`);
+            else if (!publicAzs.has(azs[id])) problems.push(`connector subnet ${id} is in ${azs[id]}, where no public subnet is listed for its NAT`);
+        }
+    }
+    return problems;
+}
+
+/** Which public subnet hosts each NAT, and which connector subnets route through it. */
+export interface NatPlacement {
+    readonly key: string;
+    readonly publicSubnetId: string;
+    readonly connectorSubnetIds: string[];
+}
+
+export function planNatPlacement(existing: ExistingVpc, natMode: NatMode): NatPlacement[] {
+    if (natMode === "single") {
+        return [{ key: "", publicSubnetId: existing.publicSubnetIds[0], connectorSubnetIds: [...existing.connectorSubnetIds] }];
+    }
+    const azs = existing.subnetAzs ?? {};
+    const byAz = new Map<string, NatPlacement>();
+    for (const subnetId of existing.connectorSubnetIds) {
+        const az = azs[subnetId];
+        const placement = byAz.get(az) ?? { key: az, publicSubnetId: existing.publicSubnetIds.find((id) => azs[id] === az)!, connectorSubnetIds: [] };
+        placement.connectorSubnetIds.push(subnetId);
+        byAz.set(az, placement);
+    }
+    return [...byAz.values()];
+}
+
+/**
+ * App Runner egress through a VPC connector, with NAT so the service reaches the internet
+ * (Twilio) as well as RDS and ElastiCache. With VPC egress every outbound packet goes through
+ * the VPC, so the connector subnets need a default route to a NAT gateway; an internet gateway
+ * route would not do, because the connector's ENIs have no public IPs.
+ */
+export class VpcEgress extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly connectorArn: pulumi.Output<string>;
+    /** The connector ARN, resolved only once every connector subnet has its NAT route. */
+    public readonly routedConnectorArn: pulumi.Output<string>;
+    public readonly connectorSecurityGroupId: pulumi.Output<string>;
+    public readonly connectorSubnetIds: pulumi.Output<string[]>;
+    public readonly natGatewayIds: pulumi.Output<string[]>;
+    public readonly natPublicIps: pulumi.Output<string[]>;
+    public readonly routeTableIds: pulumi.Output<string[]>;
+
+    constructor(name: string, args: VpcEgressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("egress-remediation:network:VpcEgress", name, {}, opts);
+        const problems = vpcEgressProblems(args);
+        if (problems.length > 0) throw new Error(`VpcEgress ${name}: ${problems.join("; ")}`);
+        const natMode = args.natMode ?? "single";
+
+        let routing: pulumi.Resource[] = [];
+        if (args.existing) {
+            const existing = args.existing;
+            this.vpcId = pulumi.output(existing.vpcId);
+            this.connectorSubnetIds = pulumi.output([...existing.connectorSubnetIds]);
+            const nats = planNatPlacement(existing, natMode).map((placement) => this.natWithRoutes(name, existing.vpcId, placement));
+            routing = nats.flatMap((n) => n.routing);
+            this.natGatewayIds = pulumi.all(nats.map((n) => n.nat.id));
+            this.natPublicIps = pulumi.all(nats.map((n) => n.eip.publicIp));
+            this.routeTableIds = pulumi.all(nats.map((n) => n.routeTable.id));
+        } else {
+            const vpc = new awsx.ec2.Vpc(
+                `${name}-vpc`,
+                {
+                    cidrBlock: args.greenfield?.cidrBlock ?? "10.40.0.0/16",
+                    numberOfAvailabilityZones: args.greenfield?.azCount ?? 2,
+                    natGateways: { strategy: natMode === "single" ? awsx.ec2.NatGatewayStrategy.Single : awsx.ec2.NatGatewayStrategy.OnePerAz },
+                    subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
+                    subnetSpecs: [
+                        { type: awsx.ec2.SubnetType.Public, cidrMask: 24 },
+                        { type: awsx.ec2.SubnetType.Private, cidrMask: 20 },
+                    ],
+                    tags: { Name: `${name}-vpc` },
+                },
+                { parent: this },
+            );
+            routing = [vpc];
+            this.vpcId = vpc.vpcId;
+            this.connectorSubnetIds = vpc.privateSubnetIds;
+            this.natGatewayIds = vpc.natGateways.apply((nats) => pulumi.all(nats.map((n) => n.id)));
+            this.natPublicIps = vpc.eips.apply((eips) => pulumi.all(eips.map((e) => e.publicIp)));
+            this.routeTableIds = vpc.routeTables.apply((tables) => pulumi.all(tables.map((t) => t.id)));
+        }
+
+        const adopted = args.adopt ?? {};
+        const connectorSg = new aws.ec2.SecurityGroup(
+            `${name}-connector-sg`,
+            {
+                vpcId: this.vpcId,
+                description: "App Runner VPC connector: no ingress, egress to the VPC and through NAT",
+                tags: { Name: `${name}-connector-sg` },
+            },
+            adoptOptions(this, adopted.connectorSecurityGroupId, ["name", "description", "tags"]),
+        );
+        if (!adopted.connectorSecurityGroupId) {
+            // AWS adds allow-all egress to a new group, but the provider removes it; say it explicitly.
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-connector-egress`,
+                { securityGroupId: connectorSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress: VPC targets and, via NAT, the internet" },
+                { parent: this },
+            );
+        }
+        const connector = new aws.apprunner.VpcConnector(
+            `${name}-connector`,
+            { vpcConnectorName: args.connectorName, subnets: this.connectorSubnetIds, securityGroups: [connectorSg.id] },
+            adoptOptions(this, adopted.connectorArn, ["tags"]),
+        );
+
+        this.connectorSecurityGroupId = connectorSg.id;
+        this.connectorArn = connector.arn;
+        this.routedConnectorArn = pulumi
+            .all([connector.arn, ...routing.map((r) => (r instanceof pulumi.CustomResource ? r.id : pulumi.output(r.urn)))])
+            .apply(([arn]) => arn);
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            connectorArn: this.connectorArn,
+            connectorSecurityGroupId: this.connectorSecurityGroupId,
+            connectorSubnetIds: this.connectorSubnetIds,
+            natGatewayIds: this.natGatewayIds,
+            natPublicIps: this.natPublicIps,
+            routeTableIds: this.routeTableIds,
+        });
+    }
+
+    private natWithRoutes(name: string, vpcId: string, placement: NatPlacement) {
+        const suffix = placement.key ? `-${placement.key}` : "";
+        const eip = new aws.ec2.Eip(`${name}-nat-eip${suffix}`, { domain: "vpc", tags: { Name: `${name}-nat${suffix}` } }, { parent: this });
+        const nat = new aws.ec2.NatGateway(
+            `${name}-nat${suffix}`,
+            { allocationId: eip.id, subnetId: placement.publicSubnetId, connectivityType: "public", tags: { Name: `${name}-nat${suffix}` } },
+            { parent: this },
+        );
+        const routeTable = new aws.ec2.RouteTable(`${name}-private-rt${suffix}`, { vpcId, tags: { Name: `${name}-private${suffix}` } }, { parent: this });
+        const route = new aws.ec2.Route(
+            `${name}-nat-route${suffix}`,
+            { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+            { parent: this },
+        );
+        const associations = placement.connectorSubnetIds.map(
+            (subnetId) => new aws.ec2.RouteTableAssociation(`${name}-rta-${subnetId}`, { subnetId, routeTableId: routeTable.id }, { parent: this }),
+        );
+        return { eip, nat, routeTable, routing: [route, ...associations] as pulumi.Resource[] };
+    }
+}

@@ -1,0 +1,214 @@
+import { z } from "zod";
+import { healthCheckProblems, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
+import { unpinnedImageReason } from "../policies/lib/images";
+import { parseCidr } from "../policies/lib/cidr";
+
+const awsId = (prefix: string) =>
+    z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
+const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
+const secretReference = z
+    .string()
+    .regex(/^arn:aws[a-z-]*:(secretsmanager|ssm):/, "must be a Secrets Manager secret ARN or an SSM parameter ARN, never a plaintext value");
+const port = z.number().int().min(1).max(65535);
+
+const pinnedImage = z.string().superRefine((image, ctx) => {
+    const reason = unpinnedImageReason(image);
+    if (reason) ctx.addIssue({ code: "custom", message: `must pin a tag or digest: ${reason}` });
+});
+
+export const accountSchema = z
+    .object({
+        id: accountId,
+        region,
+        /** Named profile from ~/.aws/config (the seeds use okta-sso). */
+        profile: z.string().min(1).optional(),
+        /** Role to assume, e.g. the one CI's OIDC identity may assume. */
+        assumeRoleArn: arn("iam").optional(),
+    })
+    .strict();
+
+const healthCheckSchema = z
+    .object({
+        protocol: z.enum(["HTTP", "TCP"]).default("HTTP"),
+        path: z.string().optional(),
+        interval: z.number().optional(),
+        timeout: z.number().optional(),
+        healthyThreshold: z.number().optional(),
+        unhealthyThreshold: z.number().optional(),
+    })
+    .strict()
+    .superRefine((check, ctx) => {
+        for (const { field, message } of healthCheckProblems(check)) ctx.addIssue({ code: "custom", path: [field], message });
+    });
+
+const appRunnerServiceSchema = z
+    .object({
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/, "must be 4–40 letters, digits, - or _"),
+        image: pinnedImage,
+        port: port.default(8000),
+        /** Existing ECR access role; a scoped one is created when omitted. */
+        accessRoleArn: arn("iam").optional(),
+        cpu: z.union([z.string(), z.number()]).default("1 vCPU"),
+        memory: z.union([z.string(), z.number()]).default("2 GB"),
+        healthCheck: healthCheckSchema.default({ protocol: "HTTP" }),
+        env: z.record(z.string(), z.string()).default({}),
+        secrets: z.record(z.string(), secretReference).default({}),
+        autoScaling: z
+            .object({ minSize: z.number().int().min(1).max(25), maxSize: z.number().int().min(1).max(25), maxConcurrency: z.number().int().min(1).max(200) })
+            .strict()
+            .refine((s) => s.minSize <= s.maxSize, { message: "minSize must not exceed maxSize", path: ["minSize"] })
+            .optional(),
+    })
+    .strict()
+    .superRefine((service, ctx) => {
+        const problem = instanceSizeProblem(service.cpu, service.memory);
+        if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+        for (const key of Object.keys(service.env)) {
+            if (key in service.secrets) ctx.addIssue({ code: "custom", path: ["env", key], message: "is also a secret; keep it in secrets only" });
+            if (/SECRET|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL/i.test(key)) {
+                ctx.addIssue({ code: "custom", path: ["env", key], message: "looks like a secret; move it to `secrets` as a Secrets Manager/SSM ARN" });
+            }
+        }
+    });
+
+const networkSchema = z
+    .object({
+        /** Existing VPC; omit it (and the subnet lists) to create a new VPC (greenfield). */
+        vpcId: awsId("vpc").optional(),
+        connectorSubnetIds: z.array(awsId("subnet")).min(1).optional(),
+        publicSubnetIds: z.array(awsId("subnet")).min(1).optional(),
+        natMode: z.enum(["single", "perAz"]).default("single"),
+        /** Subnet id → availability zone; needed for perAz so each subnet routes to the NAT in its own AZ. */
+        subnetAzs: z.record(awsId("subnet"), z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "must be an availability zone such as us-east-1a")).default({}),
+        /** Greenfield only: the new VPC's CIDR and how many AZs it spans. */
+        cidrBlock: z.string().refine((c) => parseCidr(c)?.family === "ipv4", "must be an IPv4 CIDR").default("10.40.0.0/16"),
+        azCount: z.number().int().min(2).max(3).default(2),
+    })
+    .strict()
+    .superRefine((net, ctx) => {
+        const existing = net.vpcId !== undefined;
+        if (existing && !net.connectorSubnetIds) ctx.addIssue({ code: "custom", path: ["connectorSubnetIds"], message: "is required with vpcId" });
+        if (existing && !net.publicSubnetIds) ctx.addIssue({ code: "custom", path: ["publicSubnetIds"], message: "is required with vpcId (the NAT gateway needs a subnet routed to an internet gateway)" });
+        if (!existing && (net.connectorSubnetIds || net.publicSubnetIds)) {
+            ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required when subnet ids are given (omit all three for a new VPC)" });
+        }
+        for (const id of net.publicSubnetIds ?? []) {
+            if (net.connectorSubnetIds?.includes(id)) {
+                ctx.addIssue({ code: "custom", path: ["publicSubnetIds"], message: `${id} is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway` });
+            }
+        }
+        if (existing && net.natMode === "perAz") {
+            const publicAzs = new Set((net.publicSubnetIds ?? []).map((id) => net.subnetAzs[id]));
+            for (const id of [...(net.connectorSubnetIds ?? []), ...(net.publicSubnetIds ?? [])]) {
+                if (!net.subnetAzs[id]) ctx.addIssue({ code: "custom", path: ["subnetAzs", id], message: "is required for natMode perAz" });
+            }
+            for (const id of net.connectorSubnetIds ?? []) {
+                const az = net.subnetAzs[id];
+                if (az && !publicAzs.has(az)) ctx.addIssue({ code: "custom", path: ["subnetAzs", id], message: `is in ${az}, where no public subnet is listed for its NAT` });
+            }
+        }
+    });
+
+const adoptSchema = z
+    .object({
+        connectorArn: arn("apprunner").optional(),
+        connectorSecurityGroupId: awsId("sg").optional(),
+        serviceArn: arn("apprunner").optional(),
+        postgresSecurityGroupId: awsId("sg").optional(),
+        postgresIngressRuleIds: z.record(z.string(), z.string().regex(/^sgr-[0-9a-f]{8,17}$/, "must be a security group rule id (sgr-…)")).optional(),
+        redisReplicationGroupId: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be an ElastiCache replication group id").optional(),
+    })
+    .strict();
+
+export const appRunnerSchema = z
+    .object({
+        enabled: z.boolean().default(true),
+        account: accountSchema,
+        connectorName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/, "must be 4–40 letters, digits, - or _"),
+        network: networkSchema,
+        service: appRunnerServiceSchema,
+        dataStores: z
+            .object({ postgresPort: port.default(5432), redisPort: port.default(6379) })
+            .strict()
+            .default({ postgresPort: 5432, redisPort: 6379 }),
+        /** Ids of live resources to import instead of create; each is protected once imported. */
+        adopt: adoptSchema.default({}),
+    })
+    .strict();
+
+const loadBalancerSchema = z
+    .object({ targetGroupArn: arn("elasticloadbalancing"), securityGroupId: awsId("sg").optional(), healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60) })
+    .strict();
+
+const ecsTaskSchema = {
+    image: pinnedImage,
+    cpu: z.number().int().refine((v) => [256, 512, 1024, 2048, 4096, 8192, 16384].includes(v), "must be a Fargate CPU value (256, 512, 1024, 2048, 4096, 8192 or 16384)").default(512),
+    memory: z.number().int().min(512).max(122880).default(1024),
+    command: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).default({}),
+};
+
+export const ecsSchema = z
+    .object({
+        enabled: z.boolean().default(true),
+        account: accountSchema,
+        clusterName: z.string().min(1),
+        /** Create the cluster (greenfield) instead of looking up an existing one. */
+        createCluster: z.boolean().default(false),
+        /** Base name: the API service is `<name>`, the worker `<name>-worker`, log groups `/ecs/<name>-api|-worker`. */
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_]{0,200}$/, "must be letters, digits, - or _"),
+        /** Omit both to run the tasks in the App Runner stack's VPC (same account and region only). */
+        vpcId: awsId("vpc").optional(),
+        subnetIds: z.array(awsId("subnet")).min(1).optional(),
+        assignPublicIp: z.boolean().default(false),
+        logRetentionDays: z
+            .number()
+            .refine((d) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(d), "must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, … 3653)")
+            .default(30),
+        api: z
+            .object({ ...ecsTaskSchema, desiredCount: z.number().int().min(0).max(1000).default(2), containerPort: port.default(8080), loadBalancer: loadBalancerSchema.optional() })
+            .strict(),
+        worker: z
+            .object({
+                ...ecsTaskSchema,
+                image: pinnedImage.optional(),
+                desiredCount: z.number().int().min(0).max(1000).default(1),
+                /** The seeds' "stop the worker": desired count 0, nothing deleted. */
+                stopped: z.boolean().default(false),
+            })
+            .strict(),
+        /** Live resources to import instead of create (the seeds' hand-built API service and its log group). */
+        adopt: z
+            .object({ apiService: z.boolean().default(false), apiLogGroup: z.boolean().default(false), workerService: z.boolean().default(false), workerLogGroup: z.boolean().default(false) })
+            .strict()
+            .default({ apiService: false, apiLogGroup: false, workerService: false, workerLogGroup: false }),
+    })
+    .strict();
+
+export const stackConfigSchema = z
+    .object({
+        appRunner: appRunnerSchema.optional(),
+        ecs: ecsSchema.optional(),
+        /** Tags added to every resource through the providers' defaultTags. */
+        tags: z.record(z.string(), z.string()).default({}),
+    })
+    .superRefine((stack, ctx) => {
+        const ecs = stack.ecs;
+        if (!ecs || (ecs.vpcId && ecs.subnetIds)) return;
+        if (!!ecs.vpcId !== !!ecs.subnetIds) {
+            ctx.addIssue({ code: "custom", path: ["ecs", ecs.vpcId ? "subnetIds" : "vpcId"], message: "is required together with the other of vpcId/subnetIds" });
+            return;
+        }
+        const shared = stack.appRunner?.enabled && stack.appRunner.account.id === ecs.account.id && stack.appRunner.account.region === ecs.account.region;
+        if (ecs.enabled && !shared) {
+            ctx.addIssue({ code: "custom", path: ["ecs", "vpcId"], message: "is required unless appRunner is enabled in the same account and region (whose VPC the tasks then share)" });
+        }
+    });
+
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type AppRunnerConfig = z.infer<typeof appRunnerSchema>;
+export type EcsConfig = z.infer<typeof ecsSchema>;
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type HealthCheckConfig = z.infer<typeof healthCheckSchema>;

@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { StackConfig, stackConfigSchema } from "./schema";
+
+export const PROJECT = "egress-remediation";
+const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);
+
+export type ValidationResult = { ok: true; config: StackConfig } | { ok: false; problems: string[] };
+
+/** Thrown with every problem found; `problems` holds one line per bad key. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+    return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+}
+
+function show(value: unknown, secret: boolean): string {
+    if (secret) return "[secret]";
+    if (value === undefined) return "nothing";
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): string {
+    switch (issue.code) {
+        case "invalid_type":
+            return got === undefined ? `is required (expected ${issue.expected})` : `must be ${issue.expected}; got ${show(got, secret)}`;
+        case "unrecognized_keys":
+            return `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+        case "invalid_value":
+            return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}; got ${show(got, secret)}`;
+        case "too_small":
+        case "too_big": {
+            const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+            return issue.origin === "array" ? `must list ${bound} item(s); got ${show(got, secret)}` : `must be ${bound}; got ${show(got, secret)}`;
+        }
+        case "custom":
+            return /; got /.test(issue.message) ? issue.message : `${issue.message}; got ${show(got, secret)}`;
+        default:
+            return `${issue.message.replace(/^Invalid (input|string): /, "")}; got ${show(got, secret)}`;
+    }
+}
+
+/**
+ * Validates the project's namespaced config (`egress-remediation:<key>` → parsed JSON value).
+ * Reports every problem at once, one line each: the full key, what is wrong, the value given.
+ * Values under keys in `secretKeys` are never echoed.
+ */
+export function validateStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): ValidationResult {
+    const problems: string[] = [];
+    for (const key of Object.keys(raw)) {
+        if (!TOP_LEVEL_KEYS.includes(key)) problems.push(`${PROJECT}:${key} is not a known key; allowed: ${TOP_LEVEL_KEYS.join(", ")}`);
+    }
+    const parsed = stackConfigSchema.safeParse(raw);
+    if (parsed.success && problems.length === 0) {
+        if (!parsed.data.appRunner && !parsed.data.ecs) {
+            return { ok: false, problems: [`${PROJECT}:appRunner and ${PROJECT}:ecs are both missing; configure at least one`] };
+        }
+        return { ok: true, config: parsed.data };
+    }
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
+        const [top, ...rest] = issue.path.map(String);
+        const key = `${PROJECT}:${top}${rest.length ? "." + rest.join(".") : ""}`;
+        problems.push(`${key} ${describeIssue(issue, valueAt(raw, issue.path), secretKeys.has(top))}`);
+    }
+    return { ok: false, problems };
+}
+
+/** Parses `pulumi.runtime.allConfig()`-shaped input: `{"project:key": "<json or string>"}`. */
+export function projectConfigFrom(allConfig: Record<string, string>): Record<string, unknown> {
+    const result: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(allConfig)) {
+        const [namespace, key] = fullKey.split(":", 2);
+        if (namespace !== PROJECT || key === undefined) continue;
+        try {
+            result[key] = JSON.parse(text);
+        } catch {
+            result[key] = text;
+        }
+    }
+    return result;
+}

@@ -1,0 +1,124 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AppRunnerService } from "./components/appRunnerService";
+import { DataStoreAccess } from "./components/dataStoreAccess";
+import { EcsWorker } from "./components/ecsWorker";
+import { accountProvider } from "./components/providers";
+import { VpcEgress } from "./components/vpcEgress";
+import { asRunError, loadStackConfig } from "./config/load";
+import { findPlaceholders } from "./config/placeholders";
+import { StackConfig } from "./config/schema";
+import { PROJECT } from "./config/validate";
+
+function loadOrStop(): StackConfig {
+    try {
+        return loadStackConfig();
+    } catch (error) {
+        return asRunError(error);
+    }
+}
+
+const config = loadOrStop();
+const placeholders = findPlaceholders(config);
+if (placeholders.length > 0) {
+    const keys = placeholders.map((p) => `${PROJECT}:${p}`).join(", ");
+    if (!pulumi.runtime.isDryRun()) {
+        throw new pulumi.RunError(`placeholder values must be replaced before an update: ${keys}`);
+    }
+    void pulumi.log.warn(`placeholder values (replace before \`pulumi up\`): ${keys}`);
+}
+const appRunner = config.appRunner?.enabled ? config.appRunner : undefined;
+const ecs = config.ecs?.enabled ? config.ecs : undefined;
+
+const appRunnerProvider = appRunner ? accountProvider("apprunner-account", appRunner.account, config.tags) : undefined;
+let egress: VpcEgress | undefined;
+let service: AppRunnerService | undefined;
+let dataStores: DataStoreAccess | undefined;
+let workloads: EcsWorker | undefined;
+
+if (appRunner) {
+    const provider = appRunnerProvider;
+    const net = appRunner.network;
+    egress = new VpcEgress(
+        "egress",
+        {
+            connectorName: appRunner.connectorName,
+            natMode: net.natMode,
+            existing: net.vpcId
+                ? { vpcId: net.vpcId, connectorSubnetIds: net.connectorSubnetIds ?? [], publicSubnetIds: net.publicSubnetIds ?? [], subnetAzs: net.subnetAzs }
+                : undefined,
+            greenfield: net.vpcId ? undefined : { cidrBlock: net.cidrBlock, azCount: net.azCount },
+            adopt: { connectorArn: appRunner.adopt.connectorArn, connectorSecurityGroupId: appRunner.adopt.connectorSecurityGroupId },
+        },
+        { provider },
+    );
+    service = new AppRunnerService(
+        "app",
+        {
+            serviceName: appRunner.service.name,
+            image: appRunner.service.image,
+            port: appRunner.service.port,
+            accessRoleArn: appRunner.service.accessRoleArn,
+            cpu: appRunner.service.cpu,
+            memory: appRunner.service.memory,
+            healthCheck: appRunner.service.healthCheck,
+            env: appRunner.service.env,
+            secrets: appRunner.service.secrets,
+            autoScaling: appRunner.service.autoScaling,
+            vpcConnectorArn: egress.routedConnectorArn,
+            adoptServiceArn: appRunner.adopt.serviceArn,
+        },
+        { provider },
+    );
+}
+
+const ecsSharesEgressVpc = ecs !== undefined && ecs.vpcId === undefined;
+if (ecs) {
+    const provider = accountProvider("ecs-account", ecs.account, config.tags);
+    workloads = new EcsWorker(
+        "workloads",
+        {
+            baseName: ecs.name,
+            clusterName: ecs.clusterName,
+            createCluster: ecs.createCluster,
+            region: ecs.account.region,
+            vpcId: ecs.vpcId ?? egress!.vpcId,
+            subnetIds: ecs.subnetIds ?? egress!.connectorSubnetIds,
+            assignPublicIp: ecs.assignPublicIp,
+            logRetentionDays: ecs.logRetentionDays,
+            api: ecs.api,
+            worker: ecs.worker,
+            adopt: ecs.adopt,
+        },
+        { provider },
+    );
+}
+
+if (appRunner && egress) {
+    const sources: Record<string, pulumi.Input<string>> = { connector: egress.connectorSecurityGroupId };
+    if (ecsSharesEgressVpc && workloads) sources["ecs-tasks"] = workloads.tasksSecurityGroupId;
+    dataStores = new DataStoreAccess(
+        "data",
+        {
+            vpcId: egress.vpcId,
+            postgresPort: appRunner.dataStores.postgresPort,
+            redisPort: appRunner.dataStores.redisPort,
+            sources,
+            adopt: {
+                postgresSecurityGroupId: appRunner.adopt.postgresSecurityGroupId,
+                postgresIngressRuleIds: appRunner.adopt.postgresIngressRuleIds,
+                redisReplicationGroupId: appRunner.adopt.redisReplicationGroupId,
+            },
+        },
+        { provider: appRunnerProvider },
+    );
+}
+
+export const appRunnerServiceUrl = service?.serviceUrl;
+export const vpcConnectorArn = egress?.connectorArn;
+export const natGatewayIds = egress?.natGatewayIds;
+export const natPublicIps = egress?.natPublicIps;
+export const postgresSecurityGroupId = dataStores?.postgresSecurityGroupId;
+export const redisSecurityGroupId = dataStores?.redisSecurityGroupId;
+export const ecsApiService = workloads?.apiServiceName;
+export const ecsWorkerService = workloads?.workerServiceName;
+export const ecsApiTaskDefinition = workloads?.apiTaskDefinitionArn;

@@ -1,0 +1,116 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** One registration as the program made it: what `pulumi preview` would show. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    /** Inputs plus the outputs the mock invented (ids, ARNs, URLs). */
+    readonly state: Record<string, unknown>;
+    readonly id?: string;
+    /** The id given in the `import` option: this resource is adopted, not created. */
+    readonly importId?: string;
+    readonly custom: boolean;
+}
+
+/** Answers for `get*` invokes, built from stack config so a plan is deterministic. */
+export type LookupAnswers = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+
+const DOC_NET = "203.0.113"; // RFC 5737 documentation range: an offline plan never shows a real IP.
+
+function shortHash(text: string): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, 17);
+}
+
+function stringInput(inputs: Record<string, unknown>, key: string, fallback: string): string {
+    const value = inputs[key];
+    return typeof value === "string" ? value : fallback;
+}
+
+/** Invented outputs for the types this program creates; ids are stable hashes of the name. */
+function outputsFor(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown> {
+    switch (type) {
+        case "aws:apprunner/vpcConnector:VpcConnector":
+            return { arn: id.startsWith("arn:") ? id : `arn:aws:apprunner:offline:000000000000:vpcconnector/${stringInput(inputs, "vpcConnectorName", name)}/1/${shortHash(name)}` };
+        case "aws:apprunner/service:Service":
+            return {
+                arn: id.startsWith("arn:") ? id : `arn:aws:apprunner:offline:000000000000:service/${stringInput(inputs, "serviceName", name)}/${shortHash(name)}`,
+                serviceUrl: `${shortHash(name).slice(0, 10)}.offline.awsapprunner.com`,
+            };
+        case "aws:ec2/eip:Eip":
+            return { publicIp: `${DOC_NET}.${(parseInt(shortHash(name).slice(0, 4), 16) % 250) + 1}`, allocationId: id };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return { arn: `arn:aws:ecs:offline:000000000000:task-definition/${stringInput(inputs, "family", name)}:1`, revision: 1 };
+        case "aws:ecs/service:Service":
+            return { name: stringInput(inputs, "name", name) };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { name: stringInput(inputs, "name", name), arn: `arn:aws:logs:offline:000000000000:log-group:${stringInput(inputs, "name", name)}` };
+        case "awsx:ec2:Vpc": {
+            const azCount = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 2;
+            const subnets = (kind: string) => Array.from({ length: azCount }, (_, i) => `subnet-${shortHash(`${name}-${kind}-${i}`)}`);
+            return { vpcId: `vpc-${shortHash(name)}`, privateSubnetIds: subnets("private"), publicSubnetIds: subnets("public"), isolatedSubnetIds: [], natGateways: [], eips: [], routeTables: [] };
+        }
+        default:
+            return { arn: `arn:aws:offline:${type}:${name}` };
+    }
+}
+
+const ID_PREFIX: Record<string, string> = {
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/route:Route": "r",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+};
+
+/**
+ * Pulumi mocks that record every registration. Used by the unit tests and by the offline plan,
+ * so what the tests assert is what the plan shows.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly resources: RecordedResource[] = [];
+
+    constructor(private readonly lookups: LookupAnswers = {}) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        const prefix = ID_PREFIX[args.type];
+        const id = args.id || (prefix ? `${prefix}-${shortHash(args.name)}` : `${args.name}-id`);
+        const state = { ...inputs, ...outputsFor(args.type, args.name, inputs, id) };
+        this.resources.push({ type: args.type, name: args.name, inputs, state, id, importId: args.id || undefined, custom: args.custom !== false });
+        return { id: args.custom === false ? undefined : id, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        const answer = this.lookups[args.token];
+        if (!answer) throw new Error(`offline mocks have no answer for lookup ${args.token}; add one to the lookups built from stack config`);
+        return answer(args.inputs as Record<string, unknown>);
+    }
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    named(name: string): RecordedResource {
+        const found = this.resources.find((r) => r.name === name);
+        if (!found) throw new Error(`no resource named ${name}; have ${this.resources.map((r) => r.name).join(", ")}`);
+        return found;
+    }
+}
+
+/** Lookup answers derived from the stack's config: the ECS cluster ARN from account, region and name. */
+export function lookupsFromConfig(projectConfig: Record<string, unknown>): LookupAnswers {
+    const ecs = (projectConfig.ecs ?? {}) as { account?: { id?: string; region?: string } };
+    return {
+        "aws:ecs/getCluster:getCluster": (inputs) => ({
+            id: `arn:aws:ecs:${ecs.account?.region}:${ecs.account?.id}:cluster/${String(inputs.clusterName)}`,
+            arn: `arn:aws:ecs:${ecs.account?.region}:${ecs.account?.id}:cluster/${String(inputs.clusterName)}`,
+            clusterName: inputs.clusterName,
+            status: "ACTIVE",
+        }),
+    };
+}

@@ -1,0 +1,42 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../../config/validate";
+import { LookupAnswers, RecordingMocks } from "./mocks";
+
+export const PROGRAM = path.resolve(__dirname, "../../index.ts");
+
+export interface ProgramRun {
+    readonly mocks: RecordingMocks;
+    /** Child name → parent name, as registered (the stack itself has no entry). */
+    readonly parents: ReadonlyMap<string, string>;
+    /** Names of resources registered with `protect`. */
+    readonly protectedNames: ReadonlySet<string>;
+    readonly stackName: string;
+}
+
+/**
+ * Runs the real program under Pulumi's mocks with the given config, inside a root stack as
+ * `pulumi preview` would, and returns every registration once all have reached the mocks.
+ * `config` maps full keys (`egress-remediation:appRunner`, `aws:region`) to values.
+ */
+export async function runProgram(config: Record<string, unknown>, options: { stack: string; lookups: LookupAnswers; secretKeys?: string[] }): Promise<ProgramRun> {
+    const mocks = new RecordingMocks(options.lookups);
+    const serialized = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+    pulumi.runtime.setAllConfig(serialized, options.secretKeys);
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, true);
+
+    const parents = new Map<string, string>();
+    const protectedNames = new Set<string>();
+    delete require.cache[require.resolve(PROGRAM)];
+    await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            const parent = args.opts.parent as unknown as { __name?: string } | undefined;
+            if (parent?.__name && args.type !== "pulumi:pulumi:Stack") parents.set(args.name, parent.__name);
+            if ((args.opts as pulumi.CustomResourceOptions).protect) protectedNames.add(args.name);
+            return undefined;
+        });
+        return import(PROGRAM);
+    });
+    await pulumi.runtime.disconnect();
+    return { mocks, parents, protectedNames, stackName: `${PROJECT}-${options.stack}` };
+}
