@@ -81,7 +81,12 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const autoScaling = args.autoScaling
             ? new aws.apprunner.AutoScalingConfigurationVersion(
                   `${name}-autoscaling`,
-                  { autoScalingConfigurationName: `${args.serviceName}-as`.slice(0, 32), minSize: args.autoScaling.minSize, maxSize: args.autoScaling.maxSize, maxConcurrency: args.autoScaling.maxConcurrency },
+                  {
+                      autoScalingConfigurationName: `${args.serviceName}-as`.slice(0, 32),
+                      minSize: args.autoScaling.minSize,
+                      maxSize: args.autoScaling.maxSize,
+                      maxConcurrency: args.autoScaling.maxConcurrency,
+                  },
                   { parent: this },
               )
             : undefined;
@@ -157,7 +162,11 @@ export class AppRunnerService extends pulumi.ComponentResource {
             ...(ssm.length ? [{ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm }] : []),
         ];
         if (statements.length > 0) {
-            new aws.iam.RolePolicy(`${name}-read-secrets`, { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }, { parent: this });
+            new aws.iam.RolePolicy(
+                `${name}-read-secrets`,
+                { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+                { parent: this },
+            );
         }
         return role;
     }

@@ -69,7 +69,14 @@ export class DataStoreAccess extends pulumi.ComponentResource {
             for (const [sourceName, sourceSgId] of Object.entries(args.sources)) {
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-${store}-from-${sourceName}`,
-                    { securityGroupId: sg.id, referencedSecurityGroupId: sourceSgId, ipProtocol: "tcp", fromPort: port, toPort: port, description: `${store} from ${sourceName}` },
+                    {
+                        securityGroupId: sg.id,
+                        referencedSecurityGroupId: sourceSgId,
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        description: `${store} from ${sourceName}`,
+                    },
                     adoptOptions(this, importIds[sourceName], ["description"]),
                 );
             }

@@ -48,7 +48,10 @@ export function ecsWorkerProblems(args: EcsWorkerArgs): string[] {
         const workerReason = unpinnedImageReason(args.worker.image);
         if (workerReason) problems.push(`\`worker.image\` must pin a tag or digest: ${workerReason}`);
     }
-    for (const [key, count] of [["api.desiredCount", args.api.desiredCount], ["worker.desiredCount", args.worker.desiredCount]] as const) {
+    for (const [key, count] of [
+        ["api.desiredCount", args.api.desiredCount],
+        ["worker.desiredCount", args.worker.desiredCount],
+    ] as const) {
         if (!Number.isInteger(count) || count < 0) problems.push(`\`${key}\` must be a whole number ≥ 0; got ${count}`);
     }
     return problems;
@@ -79,40 +82,81 @@ export class EcsWorker extends pulumi.ComponentResource {
         const base = args.baseName;
 
         const clusterArn = args.createCluster
-            ? new aws.ecs.Cluster(`${name}-cluster`, { name: args.clusterName, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this }).arn
+            ? new aws.ecs.Cluster(`${name}-cluster`, { name: args.clusterName, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this })
+                  .arn
             : aws.ecs.getClusterOutput({ clusterName: args.clusterName }, { parent: this }).arn;
         const tasksSg = new aws.ec2.SecurityGroup(
             `${name}-tasks-sg`,
             { vpcId: args.vpcId, description: `${base} API and worker tasks`, tags: { Name: `${base}-tasks` } },
             { parent: this },
         );
-        new aws.vpc.SecurityGroupEgressRule(`${name}-tasks-egress`, { securityGroupId: tasksSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "tasks reach ECR, logs and their dependencies" }, { parent: this });
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-tasks-egress`,
+            { securityGroupId: tasksSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "tasks reach ECR, logs and their dependencies" },
+            { parent: this },
+        );
         const lb = args.api.loadBalancer;
         if (lb?.securityGroupId) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-tasks-from-lb`,
-                { securityGroupId: tasksSg.id, referencedSecurityGroupId: lb.securityGroupId, ipProtocol: "tcp", fromPort: args.api.containerPort, toPort: args.api.containerPort, description: "API traffic from its load balancer" },
+                {
+                    securityGroupId: tasksSg.id,
+                    referencedSecurityGroupId: lb.securityGroupId,
+                    ipProtocol: "tcp",
+                    fromPort: args.api.containerPort,
+                    toPort: args.api.containerPort,
+                    description: "API traffic from its load balancer",
+                },
                 { parent: this },
             );
         }
 
         const executionRole = new aws.iam.Role(
             `${name}-execution-role`,
-            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+            {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+            },
             { parent: this },
         );
-        new aws.iam.RolePolicyAttachment(`${name}-execution-policy`, { role: executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }, { parent: this });
+        new aws.iam.RolePolicyAttachment(
+            `${name}-execution-policy`,
+            { role: executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
+            { parent: this },
+        );
 
         const retentionInDays = args.logRetentionDays ?? 30;
         const roles = [
-            { role: "api", family: base, service: base, spec: args.api, port: args.api.containerPort as number | undefined, adoptLogs: adopt.apiLogGroup, adoptService: adopt.apiService },
-            { role: "worker", family: `${base}-worker`, service: `${base}-worker`, spec: { ...args.worker, image: args.worker.image ?? args.api.image }, port: undefined, adoptLogs: adopt.workerLogGroup, adoptService: adopt.workerService },
+            {
+                role: "api",
+                family: base,
+                service: base,
+                spec: args.api,
+                port: args.api.containerPort as number | undefined,
+                adoptLogs: adopt.apiLogGroup,
+                adoptService: adopt.apiService,
+            },
+            {
+                role: "worker",
+                family: `${base}-worker`,
+                service: `${base}-worker`,
+                spec: { ...args.worker, image: args.worker.image ?? args.api.image },
+                port: undefined,
+                adoptLogs: adopt.workerLogGroup,
+                adoptService: adopt.workerService,
+            },
         ];
         const services: Record<string, aws.ecs.Service> = {};
         const taskDefinitions: Record<string, aws.ecs.TaskDefinition> = {};
         for (const { role, family, service, spec, port, adoptLogs, adoptService } of roles) {
             const logGroupName = `/ecs/${base}-${role}`;
-            const logGroup = new aws.cloudwatch.LogGroup(`${name}-${role}-logs`, { name: logGroupName, retentionInDays }, adoptOptions(this, adoptLogs ? logGroupName : undefined, ["tags"]));
+            const logGroup = new aws.cloudwatch.LogGroup(
+                `${name}-${role}-logs`,
+                { name: logGroupName, retentionInDays },
+                adoptOptions(this, adoptLogs ? logGroupName : undefined, ["tags"]),
+            );
             const taskDefinition = new aws.ecs.TaskDefinition(
                 `${name}-${role}-task`,
                 {
@@ -131,7 +175,10 @@ export class EcsWorker extends pulumi.ComponentResource {
                                 ...(spec.command ? { command: spec.command } : {}),
                                 ...(port ? { portMappings: [{ containerPort: port, protocol: "tcp" }] } : {}),
                                 environment: Object.entries(spec.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
-                                logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": args.region, "awslogs-stream-prefix": role } },
+                                logConfiguration: {
+                                    logDriver: "awslogs",
+                                    options: { "awslogs-group": group, "awslogs-region": args.region, "awslogs-stream-prefix": role },
+                                },
                             },
                         ]),
                     ),
@@ -153,7 +200,10 @@ export class EcsWorker extends pulumi.ComponentResource {
                     deploymentMaximumPercent: 200,
                     waitForSteadyState: true,
                     ...(withLb
-                        ? { loadBalancers: [{ targetGroupArn: lb.targetGroupArn, containerName: role, containerPort: args.api.containerPort }], healthCheckGracePeriodSeconds: lb.healthCheckGracePeriodSeconds }
+                        ? {
+                              loadBalancers: [{ targetGroupArn: lb.targetGroupArn, containerName: role, containerPort: args.api.containerPort }],
+                              healthCheckGracePeriodSeconds: lb.healthCheckGracePeriodSeconds,
+                          }
                         : {}),
                 },
                 adoptOptions(this, adoptService ? `${args.clusterName}/${service}` : undefined, ["tags"]),

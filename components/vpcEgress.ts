@@ -49,7 +49,8 @@ export function vpcEgressProblems(args: VpcEgressArgs): string[] {
     if (existing.connectorSubnetIds.length === 0) problems.push("`existing.connectorSubnetIds` must list at least one subnet");
     if (existing.publicSubnetIds.length === 0) problems.push("`existing.publicSubnetIds` must list at least one subnet for the NAT gateway");
     for (const id of existing.publicSubnetIds) {
-        if (existing.connectorSubnetIds.includes(id)) problems.push(`\`existing.publicSubnetIds\` must not contain connector subnet ${id}: its default route would point at its own NAT`);
+        if (existing.connectorSubnetIds.includes(id))
+            problems.push(`\`existing.publicSubnetIds\` must not contain connector subnet ${id}: its default route would point at its own NAT`);
     }
     if ((args.natMode ?? "single") === "perAz") {
         const azs = existing.subnetAzs ?? {};

@@ -9,7 +9,11 @@ import { ConfigError, PROJECT, projectConfigFrom, validateStackConfig } from "./
 export function loadStackConfig(): StackConfig {
     const all = pulumi.runtime.allConfig();
     const raw = projectConfigFrom(all);
-    const secretKeys = new Set(secretConfigKeys().filter((k) => k.startsWith(`${PROJECT}:`)).map((k) => k.slice(PROJECT.length + 1)));
+    const secretKeys = new Set(
+        secretConfigKeys()
+            .filter((k) => k.startsWith(`${PROJECT}:`))
+            .map((k) => k.slice(PROJECT.length + 1)),
+    );
     const result = validateStackConfig(raw, secretKeys);
     if (!result.ok) {
         throw new ConfigError(result.problems);

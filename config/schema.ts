@@ -3,8 +3,7 @@ import { healthCheckProblems, instanceSizeProblem } from "../policies/lib/appRun
 import { unpinnedImageReason } from "../policies/lib/images";
 import { parseCidr } from "../policies/lib/cidr";
 
-const awsId = (prefix: string) =>
-    z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
+const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
@@ -83,20 +82,32 @@ const networkSchema = z
         /** Subnet id → availability zone; needed for perAz so each subnet routes to the NAT in its own AZ. */
         subnetAzs: z.record(awsId("subnet"), z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "must be an availability zone such as us-east-1a")).default({}),
         /** Greenfield only: the new VPC's CIDR and how many AZs it spans. */
-        cidrBlock: z.string().refine((c) => parseCidr(c)?.family === "ipv4", "must be an IPv4 CIDR").default("10.40.0.0/16"),
+        cidrBlock: z
+            .string()
+            .refine((c) => parseCidr(c)?.family === "ipv4", "must be an IPv4 CIDR")
+            .default("10.40.0.0/16"),
         azCount: z.number().int().min(2).max(3).default(2),
     })
     .strict()
     .superRefine((net, ctx) => {
         const existing = net.vpcId !== undefined;
         if (existing && !net.connectorSubnetIds) ctx.addIssue({ code: "custom", path: ["connectorSubnetIds"], message: "is required with vpcId" });
-        if (existing && !net.publicSubnetIds) ctx.addIssue({ code: "custom", path: ["publicSubnetIds"], message: "is required with vpcId (the NAT gateway needs a subnet routed to an internet gateway)" });
+        if (existing && !net.publicSubnetIds)
+            ctx.addIssue({
+                code: "custom",
+                path: ["publicSubnetIds"],
+                message: "is required with vpcId (the NAT gateway needs a subnet routed to an internet gateway)",
+            });
         if (!existing && (net.connectorSubnetIds || net.publicSubnetIds)) {
             ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required when subnet ids are given (omit all three for a new VPC)" });
         }
         for (const id of net.publicSubnetIds ?? []) {
             if (net.connectorSubnetIds?.includes(id)) {
-                ctx.addIssue({ code: "custom", path: ["publicSubnetIds"], message: `${id} is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["publicSubnetIds"],
+                    message: `${id} is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway`,
+                });
             }
         }
         if (existing && net.natMode === "perAz") {
@@ -106,7 +117,8 @@ const networkSchema = z
             }
             for (const id of net.connectorSubnetIds ?? []) {
                 const az = net.subnetAzs[id];
-                if (az && !publicAzs.has(az)) ctx.addIssue({ code: "custom", path: ["subnetAzs", id], message: `is in ${az}, where no public subnet is listed for its NAT` });
+                if (az && !publicAzs.has(az))
+                    ctx.addIssue({ code: "custom", path: ["subnetAzs", id], message: `is in ${az}, where no public subnet is listed for its NAT` });
             }
         }
     });
@@ -118,7 +130,10 @@ const adoptSchema = z
         serviceArn: arn("apprunner").optional(),
         postgresSecurityGroupId: awsId("sg").optional(),
         postgresIngressRuleIds: z.record(z.string(), z.string().regex(/^sgr-[0-9a-f]{8,17}$/, "must be a security group rule id (sgr-…)")).optional(),
-        redisReplicationGroupId: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must be an ElastiCache replication group id").optional(),
+        redisReplicationGroupId: z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be an ElastiCache replication group id")
+            .optional(),
     })
     .strict();
 
@@ -139,12 +154,20 @@ export const appRunnerSchema = z
     .strict();
 
 const loadBalancerSchema = z
-    .object({ targetGroupArn: arn("elasticloadbalancing"), securityGroupId: awsId("sg").optional(), healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60) })
+    .object({
+        targetGroupArn: arn("elasticloadbalancing"),
+        securityGroupId: awsId("sg").optional(),
+        healthCheckGracePeriodSeconds: z.number().int().min(0).max(2147483647).default(60),
+    })
     .strict();
 
 const ecsTaskSchema = {
     image: pinnedImage,
-    cpu: z.number().int().refine((v) => [256, 512, 1024, 2048, 4096, 8192, 16384].includes(v), "must be a Fargate CPU value (256, 512, 1024, 2048, 4096, 8192 or 16384)").default(512),
+    cpu: z
+        .number()
+        .int()
+        .refine((v) => [256, 512, 1024, 2048, 4096, 8192, 16384].includes(v), "must be a Fargate CPU value (256, 512, 1024, 2048, 4096, 8192 or 16384)")
+        .default(512),
     memory: z.number().int().min(512).max(122880).default(1024),
     command: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).default({}),
@@ -165,10 +188,18 @@ export const ecsSchema = z
         assignPublicIp: z.boolean().default(false),
         logRetentionDays: z
             .number()
-            .refine((d) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(d), "must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, … 3653)")
+            .refine(
+                (d) => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(d),
+                "must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, … 3653)",
+            )
             .default(30),
         api: z
-            .object({ ...ecsTaskSchema, desiredCount: z.number().int().min(0).max(1000).default(2), containerPort: port.default(8080), loadBalancer: loadBalancerSchema.optional() })
+            .object({
+                ...ecsTaskSchema,
+                desiredCount: z.number().int().min(0).max(1000).default(2),
+                containerPort: port.default(8080),
+                loadBalancer: loadBalancerSchema.optional(),
+            })
             .strict(),
         worker: z
             .object({
@@ -181,7 +212,12 @@ export const ecsSchema = z
             .strict(),
         /** Live resources to import instead of create (the seeds' hand-built API service and its log group). */
         adopt: z
-            .object({ apiService: z.boolean().default(false), apiLogGroup: z.boolean().default(false), workerService: z.boolean().default(false), workerLogGroup: z.boolean().default(false) })
+            .object({
+                apiService: z.boolean().default(false),
+                apiLogGroup: z.boolean().default(false),
+                workerService: z.boolean().default(false),
+                workerLogGroup: z.boolean().default(false),
+            })
             .strict()
             .default({ apiService: false, apiLogGroup: false, workerService: false, workerLogGroup: false }),
     })
@@ -198,12 +234,20 @@ export const stackConfigSchema = z
         const ecs = stack.ecs;
         if (!ecs || (ecs.vpcId && ecs.subnetIds)) return;
         if (!!ecs.vpcId !== !!ecs.subnetIds) {
-            ctx.addIssue({ code: "custom", path: ["ecs", ecs.vpcId ? "subnetIds" : "vpcId"], message: "is required together with the other of vpcId/subnetIds" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["ecs", ecs.vpcId ? "subnetIds" : "vpcId"],
+                message: "is required together with the other of vpcId/subnetIds",
+            });
             return;
         }
         const shared = stack.appRunner?.enabled && stack.appRunner.account.id === ecs.account.id && stack.appRunner.account.region === ecs.account.region;
         if (ecs.enabled && !shared) {
-            ctx.addIssue({ code: "custom", path: ["ecs", "vpcId"], message: "is required unless appRunner is enabled in the same account and region (whose VPC the tasks then share)" });
+            ctx.addIssue({
+                code: "custom",
+                path: ["ecs", "vpcId"],
+                message: "is required unless appRunner is enabled in the same account and region (whose VPC the tasks then share)",
+            });
         }
     });
 

@@ -65,7 +65,9 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
     for (const issue of parsed.success ? [] : parsed.error.issues) {
         const [top, ...rest] = issue.path.map(String);
         const key = `${PROJECT}:${top}${rest.length ? "." + rest.join(".") : ""}`;
-        problems.push(`${key} ${describeIssue(issue, valueAt(raw, issue.path), secretKeys.has(top))}`);
+        // A value under `secrets` that is not an ARN may be the secret itself: never echo it.
+        const secret = secretKeys.has(top) || rest.includes("secrets");
+        problems.push(`${key} ${describeIssue(issue, valueAt(raw, issue.path), secret)}`);
     }
     return { ok: false, problems };
 }

@@ -12,5 +12,9 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
 
 /** The project's part of that config, without the namespace: `{ appRunner, ecs, tags }`. */
 export function projectConfig(config: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("egress-remediation:")).map(([k, v]) => [k.slice("egress-remediation:".length), v]));
+    return Object.fromEntries(
+        Object.entries(config)
+            .filter(([k]) => k.startsWith("egress-remediation:"))
+            .map(([k, v]) => [k.slice("egress-remediation:".length), v]),
+    );
 }

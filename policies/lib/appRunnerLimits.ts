@@ -89,6 +89,7 @@ export function parseMemory(value: unknown): number | undefined {
 
 export function describeInstanceSizes(): string {
     return Object.entries(INSTANCE_SIZES)
+        .sort(([a], [b]) => Number(a) - Number(b))
         .map(([cpu, memories]) => `${cpu} vCPU → ${memories.join("/")} GB`)
         .join("; ");
 }

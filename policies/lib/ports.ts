@@ -40,7 +40,9 @@ function toPort(value: unknown): number | undefined {
  * port behind an odd spelling.
  */
 export function portSpan(protocol: unknown, fromPort: unknown, toPort_: unknown): PortSpan {
-    const proto = String(protocol ?? "-1").trim().toLowerCase();
+    const proto = String(protocol ?? "-1")
+        .trim()
+        .toLowerCase();
     if (ICMP.has(proto)) return { allPorts: false, from: 0, to: -1, carriesPorts: false };
     const from = toPort(fromPort);
     const to = toPort(toPort_);

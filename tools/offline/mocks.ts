@@ -32,10 +32,16 @@ function stringInput(inputs: Record<string, unknown>, key: string, fallback: str
 function outputsFor(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown> {
     switch (type) {
         case "aws:apprunner/vpcConnector:VpcConnector":
-            return { arn: id.startsWith("arn:") ? id : `arn:aws:apprunner:offline:000000000000:vpcconnector/${stringInput(inputs, "vpcConnectorName", name)}/1/${shortHash(name)}` };
+            return {
+                arn: id.startsWith("arn:")
+                    ? id
+                    : `arn:aws:apprunner:offline:000000000000:vpcconnector/${stringInput(inputs, "vpcConnectorName", name)}/1/${shortHash(name)}`,
+            };
         case "aws:apprunner/service:Service":
             return {
-                arn: id.startsWith("arn:") ? id : `arn:aws:apprunner:offline:000000000000:service/${stringInput(inputs, "serviceName", name)}/${shortHash(name)}`,
+                arn: id.startsWith("arn:")
+                    ? id
+                    : `arn:aws:apprunner:offline:000000000000:service/${stringInput(inputs, "serviceName", name)}/${shortHash(name)}`,
                 serviceUrl: `${shortHash(name).slice(0, 10)}.offline.awsapprunner.com`,
             };
         case "aws:ec2/eip:Eip":
@@ -49,7 +55,15 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>,
         case "awsx:ec2:Vpc": {
             const azCount = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 2;
             const subnets = (kind: string) => Array.from({ length: azCount }, (_, i) => `subnet-${shortHash(`${name}-${kind}-${i}`)}`);
-            return { vpcId: `vpc-${shortHash(name)}`, privateSubnetIds: subnets("private"), publicSubnetIds: subnets("public"), isolatedSubnetIds: [], natGateways: [], eips: [], routeTables: [] };
+            return {
+                vpcId: `vpc-${shortHash(name)}`,
+                privateSubnetIds: subnets("private"),
+                publicSubnetIds: subnets("public"),
+                isolatedSubnetIds: [],
+                natGateways: [],
+                eips: [],
+                routeTables: [],
+            };
         }
         default:
             return { arn: `arn:aws:offline:${type}:${name}` };

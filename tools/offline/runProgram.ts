@@ -19,7 +19,10 @@ export interface ProgramRun {
  * `pulumi preview` would, and returns every registration once all have reached the mocks.
  * `config` maps full keys (`egress-remediation:appRunner`, `aws:region`) to values.
  */
-export async function runProgram(config: Record<string, unknown>, options: { stack: string; lookups: LookupAnswers; secretKeys?: string[] }): Promise<ProgramRun> {
+export async function runProgram(
+    config: Record<string, unknown>,
+    options: { stack: string; lookups: LookupAnswers; secretKeys?: string[] },
+): Promise<ProgramRun> {
     const mocks = new RecordingMocks(options.lookups);
     const serialized = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
     pulumi.runtime.setAllConfig(serialized, options.secretKeys);

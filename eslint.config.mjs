@@ -1,0 +1,19 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/", "scratch/", "**/*.js", "**/*.mjs"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        rules: {
+            // Tests reach into loosely typed mock inputs; components and tools stay typed.
+            "@typescript-eslint/no-explicit-any": "off",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+        },
+    },
+    {
+        files: ["components/**/*.ts", "policies/**/*.ts", "config/**/*.ts", "tools/**/*.ts"],
+        rules: { "@typescript-eslint/no-explicit-any": "error" },
+    },
+);

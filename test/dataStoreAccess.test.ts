@@ -1,0 +1,40 @@
+import * as assert from "assert";
+import { DataStoreAccess, dataStoreAccessProblems } from "../components/dataStoreAccess";
+import { underMocks } from "./harness";
+
+describe("DataStoreAccess", () => {
+    it("writes one rule per store and source, each sourced from a security group", async () => {
+        const { mocks } = await underMocks(
+            () => new DataStoreAccess("d", { vpcId: "vpc-1", sources: { connector: "sg-0000000000000000a", "ecs-tasks": "sg-0000000000000000b" } }),
+        );
+        const rules = mocks.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        assert.deepStrictEqual(rules.map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(), [
+            ["d-postgres-from-connector", 5432, "sg-0000000000000000a"],
+            ["d-postgres-from-ecs-tasks", 5432, "sg-0000000000000000b"],
+            ["d-redis-from-connector", 6379, "sg-0000000000000000a"],
+            ["d-redis-from-ecs-tasks", 6379, "sg-0000000000000000b"],
+        ]);
+        assert.strictEqual(mocks.ofType("aws:elasticache/replicationGroup:ReplicationGroup").length, 0);
+    });
+
+    it("imports an existing rule instead of duplicating it", async () => {
+        const { mocks } = await underMocks(
+            () =>
+                new DataStoreAccess("d", {
+                    vpcId: "vpc-1",
+                    sources: { connector: "sg-0000000000000000a" },
+                    adopt: { postgresSecurityGroupId: "sg-0e4cc786d9053f05f", postgresIngressRuleIds: { connector: "sgr-0123456789abcdef0" } },
+                }),
+        );
+        assert.strictEqual(mocks.named("d-postgres-from-connector").importId, "sgr-0123456789abcdef0");
+        assert.strictEqual(mocks.named("d-redis-from-connector").importId, undefined);
+    });
+
+    it("refuses rule ids for unknown sources and an empty source list", () => {
+        assert.deepStrictEqual(dataStoreAccessProblems({ vpcId: "v", sources: {} }), ["`sources` must name at least one security group"]);
+        assert.match(
+            dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1" }, adopt: { postgresIngressRuleIds: { ecs: "sgr-1" } } })[0],
+            /`adopt.postgresIngressRuleIds.ecs` names no source/,
+        );
+    });
+});

@@ -1,0 +1,62 @@
+import * as assert from "assert";
+import { EcsWorker, EcsWorkerArgs, ecsWorkerProblems, workerDesiredCount } from "../components/ecsWorker";
+import { underMocks } from "./harness";
+
+const args: EcsWorkerArgs = {
+    baseName: "sandbox-broker",
+    clusterName: "sandbox-broker-cluster",
+    region: "eu-central-1",
+    vpcId: "vpc-0abc0abc0abc0abc0",
+    subnetIds: ["subnet-0abc0abc0abc0abc1"],
+    api: { image: "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:v9", desiredCount: 2, containerPort: 8080 },
+    worker: { desiredCount: 1, command: ["python", "-m", "app.worker"] },
+};
+
+describe("EcsWorker", () => {
+    it("gives the worker the API image, its own log group and its command", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        const [container] = JSON.parse(mocks.named("w-worker-task").inputs.containerDefinitions as string);
+        assert.strictEqual(container.image, args.api.image);
+        assert.deepStrictEqual(container.command, ["python", "-m", "app.worker"]);
+        assert.strictEqual(container.logConfiguration.options["awslogs-group"], "/ecs/sandbox-broker-worker");
+        assert.strictEqual(container.portMappings, undefined);
+    });
+
+    it("uses the looked-up cluster ARN", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        assert.strictEqual(mocks.named("w-api").inputs.cluster, "arn:aws:ecs:eu-central-1:905418046272:cluster/sandbox-broker-cluster");
+    });
+
+    it("sets the grace period and load balancer only where a load balancer fronts the API", async () => {
+        const withLb = {
+            ...args,
+            api: {
+                ...args.api,
+                loadBalancer: {
+                    targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc",
+                    healthCheckGracePeriodSeconds: 90,
+                    securityGroupId: "sg-0abc0abc0abc0abc2",
+                },
+            },
+        };
+        const { mocks } = await underMocks(() => new EcsWorker("w", withLb));
+        assert.strictEqual(mocks.named("w-api").inputs.healthCheckGracePeriodSeconds, 90);
+        assert.strictEqual((mocks.named("w-api").inputs.loadBalancers as any[])[0].containerPort, 8080);
+        assert.strictEqual(mocks.named("w-worker").inputs.healthCheckGracePeriodSeconds, undefined);
+        assert.strictEqual(mocks.named("w-tasks-from-lb").inputs.referencedSecurityGroupId, "sg-0abc0abc0abc0abc2");
+        const { mocks: plain } = await underMocks(() => new EcsWorker("w", args));
+        assert.strictEqual(plain.named("w-api").inputs.healthCheckGracePeriodSeconds, undefined);
+    });
+
+    it("stops the worker at desired count 0", () => {
+        assert.strictEqual(workerDesiredCount({ desiredCount: 1, stopped: true }), 0);
+        assert.strictEqual(workerDesiredCount({ desiredCount: 3 }), 3);
+    });
+
+    it("refuses moving tags on either service", () => {
+        const problems = ecsWorkerProblems({ ...args, api: { ...args.api, image: "repo/api:latest" }, worker: { ...args.worker, image: "repo/api" } });
+        assert.strictEqual(problems.length, 2);
+        assert.match(problems[0], /^`api.image` must pin a tag or digest: image "repo\/api:latest" uses the moving tag :latest/);
+        assert.match(problems[1], /^`worker.image` must pin a tag or digest: image "repo\/api" has no tag/);
+    });
+});
