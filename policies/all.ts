@@ -1,0 +1,20 @@
+import { Policies } from "@pulumi/policy";
+import { appRunnerHealthCheckWithinLimits, appRunnerInstanceSizeAllowed, ecsCircuitBreakerRollsBack, imagesPinned, logGroupsHaveRetention } from "./compute";
+import { elasticacheNotInDefaultSecurityGroup, rdsNotPubliclyAccessible } from "./dataStores";
+import { appRunnerVpcEgressHasNat, noWorldOpenDatabaseIngress, noWorldOpenDatabaseIngressAcrossRules } from "./network";
+
+/** Every policy of the pack, importable without starting the pack's gRPC server. */
+export const policies: Policies = [
+    noWorldOpenDatabaseIngress,
+    noWorldOpenDatabaseIngressAcrossRules,
+    appRunnerVpcEgressHasNat,
+    rdsNotPubliclyAccessible,
+    elasticacheNotInDefaultSecurityGroup,
+    appRunnerHealthCheckWithinLimits,
+    appRunnerInstanceSizeAllowed,
+    ecsCircuitBreakerRollsBack,
+    imagesPinned,
+    logGroupsHaveRetention,
+];
+
+export const PACK_NAME = "egress-remediation-guard";
