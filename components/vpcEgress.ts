@@ -3,7 +3,8 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { adoptOptions } from "./adopt";
 
-export type NatMode = "single" | "perAz";
+/** `none` builds no NAT: the seeds' state, in which VPC egress cannot reach the internet. */
+export type NatMode = "single" | "perAz" | "none";
 
 export interface ExistingVpc {
     /** The VPC the connector and NAT live in. */
@@ -63,6 +64,12 @@ export function vpcEgressProblems(args: VpcEgressArgs): string[] {
     return problems;
 }
 
+const NAT_STRATEGY: Record<NatMode, awsx.ec2.NatGatewayStrategy> = {
+    single: awsx.ec2.NatGatewayStrategy.Single,
+    perAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
+    none: awsx.ec2.NatGatewayStrategy.None,
+};
+
 /** Which public subnet hosts each NAT, and which connector subnets route through it. */
 export interface NatPlacement {
     readonly key: string;
@@ -71,6 +78,7 @@ export interface NatPlacement {
 }
 
 export function planNatPlacement(existing: ExistingVpc, natMode: NatMode): NatPlacement[] {
+    if (natMode === "none") return [];
     if (natMode === "single") {
         return [{ key: "", publicSubnetId: existing.publicSubnetIds[0], connectorSubnetIds: [...existing.connectorSubnetIds] }];
     }
@@ -124,7 +132,7 @@ export class VpcEgress extends pulumi.ComponentResource {
                 {
                     cidrBlock: args.greenfield?.cidrBlock ?? "10.40.0.0/16",
                     numberOfAvailabilityZones: args.greenfield?.azCount ?? 2,
-                    natGateways: { strategy: natMode === "single" ? awsx.ec2.NatGatewayStrategy.Single : awsx.ec2.NatGatewayStrategy.OnePerAz },
+                    natGateways: { strategy: NAT_STRATEGY[natMode] },
                     subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                     subnetSpecs: [
                         { type: awsx.ec2.SubnetType.Public, cidrMask: 24 },

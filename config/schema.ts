@@ -78,7 +78,8 @@ const networkSchema = z
         vpcId: awsId("vpc").optional(),
         connectorSubnetIds: z.array(awsId("subnet")).min(1).optional(),
         publicSubnetIds: z.array(awsId("subnet")).min(1).optional(),
-        natMode: z.enum(["single", "perAz"]).default("single"),
+        /** `none` is the seeds' broken state, kept so a plan can show what the NAT policy catches. */
+        natMode: z.enum(["single", "perAz", "none"]).default("single"),
         /** Subnet id → availability zone; needed for perAz so each subnet routes to the NAT in its own AZ. */
         subnetAzs: z.record(awsId("subnet"), z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "must be an availability zone such as us-east-1a")).default({}),
         /** Greenfield only: the new VPC's CIDR and how many AZs it spans. */

@@ -12,6 +12,8 @@ export interface RecordedResource {
     /** The id given in the `import` option: this resource is adopted, not created. */
     readonly importId?: string;
     readonly custom: boolean;
+    /** Provider reference (`urn::id`) the resource was registered with. */
+    readonly provider?: string;
 }
 
 /** Answers for `get*` invokes, built from stack config so a plan is deterministic. */
@@ -95,7 +97,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         const prefix = ID_PREFIX[args.type];
         const id = args.id || (prefix ? `${prefix}-${shortHash(args.name)}` : `${args.name}-id`);
         const state = { ...inputs, ...outputsFor(args.type, args.name, inputs, id) };
-        this.resources.push({ type: args.type, name: args.name, inputs, state, id, importId: args.id || undefined, custom: args.custom !== false });
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs,
+            state,
+            id,
+            importId: args.id || undefined,
+            custom: args.custom !== false,
+            provider: args.provider,
+        });
         return { id: args.custom === false ? undefined : id, state };
     }
 

@@ -1,0 +1,106 @@
+import { findPlaceholders } from "../../config/placeholders";
+import { PROJECT, validateStackConfig } from "../../config/validate";
+import { CostEstimate, estimateCost } from "./cost";
+import { evaluatePolicies, Evaluation, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
+import { lookupsFromConfig, RecordedResource } from "./mocks";
+import { ProgramRun, runProgram } from "./runProgram";
+import { readStackFile } from "./stackFiles";
+
+export interface PlanResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly parent: string | null;
+    readonly inputs: Record<string, unknown>;
+    /** Present when the resource is adopted: the live id it is imported from. */
+    readonly importId?: string;
+    readonly protect?: boolean;
+}
+
+export interface PlanDocument {
+    readonly stack: string;
+    readonly resources: PlanResource[];
+    readonly violations: Violation[];
+    readonly cost: CostEstimate;
+}
+
+export interface Plan {
+    readonly document: PlanDocument;
+    readonly evaluation: Evaluation;
+    readonly recorded: RecordedResource[];
+    /** Config keys holding placeholder values that `pulumi up` refuses. */
+    readonly placeholders: string[];
+}
+
+/** Bad stack config: every line names a key, the value and what is allowed. */
+export class PlanConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(problems.join("\n"));
+    }
+}
+
+function urnsOf(run: ProgramRun): Map<string, string> {
+    const typeOf = new Map(run.mocks.resources.map((r) => [r.name, r.type]));
+    const urns = new Map<string, string>();
+    for (const r of run.mocks.resources) {
+        const chain: string[] = [];
+        for (let parent = run.parents.get(r.name); parent && parent !== run.stackName; parent = run.parents.get(parent))
+            chain.unshift(typeOf.get(parent) ?? "");
+        const qualified = [...chain, r.type].join("$");
+        urns.set(r.name, `urn:pulumi:${run.stackName.slice(PROJECT.length + 1)}::${PROJECT}::${qualified}::${r.name}`);
+    }
+    return urns;
+}
+
+/** Region of each resource, read from the provider it was registered with. */
+function regionsOf(run: ProgramRun, fallback: string): (name: string) => string {
+    const providers = new Map(run.mocks.ofType("pulumi:providers:aws").map((p) => [p.name, String(p.inputs.region ?? fallback)]));
+    const byName = new Map(run.mocks.resources.map((r) => [r.name, r]));
+    return (name) => {
+        const providerName = byName.get(name)?.provider?.split("::")[3];
+        return (providerName && providers.get(providerName)) || fallback;
+    };
+}
+
+/** Runs the real program for a stack under mocks and evaluates the real policy pack on it. */
+export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit?: (config: Record<string, unknown>) => void): Promise<Plan> {
+    const { config, secretKeys } = readStackFile(stack);
+    edit?.(config);
+    const projectConfig = Object.fromEntries(
+        Object.entries(config)
+            .filter(([k]) => k.startsWith(`${PROJECT}:`))
+            .map(([k, v]) => [k.slice(PROJECT.length + 1), v]),
+    );
+    const validation = validateStackConfig(projectConfig, new Set(secretKeys.map((k) => k.slice(PROJECT.length + 1))));
+    if (!validation.ok) throw new PlanConfigError(validation.problems);
+
+    const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });
+    const urns = urnsOf(run);
+    const resources: PlanResource[] = run.mocks.resources.map((r) => ({
+        urn: urns.get(r.name)!,
+        type: r.type,
+        name: r.name,
+        // Resources created without an explicit parent are children of the root stack, as in the engine.
+        parent: r.type === "pulumi:pulumi:Stack" ? null : (urns.get(run.parents.get(r.name) ?? run.stackName) ?? null),
+        inputs: r.inputs,
+        ...(r.importId ? { importId: r.importId } : {}),
+        ...(run.protectedNames.has(r.name) ? { protect: true } : {}),
+    }));
+    const underCheck: ResourceUnderCheck[] = run.mocks.resources.map((r, i) => ({
+        urn: resources[i].urn,
+        type: r.type,
+        name: r.name,
+        inputs: r.inputs,
+        outputs: { ...r.state, ...(r.id ? { id: r.id } : {}) },
+        parent: resources[i].parent ?? undefined,
+        protect: resources[i].protect,
+    }));
+    const evaluation = evaluatePolicies(underCheck, packConfig);
+    const cost = estimateCost(run.mocks.resources, regionsOf(run, String(config["aws:region"] ?? "us-east-1")));
+    return {
+        document: { stack, resources, violations: evaluation.violations, cost },
+        evaluation,
+        recorded: run.mocks.resources,
+        placeholders: findPlaceholders(projectConfig),
+    };
+}
