@@ -33,7 +33,7 @@ describe("stack config validation", () => {
             c.ecs.account.id = "9054";
         });
         assert.deepStrictEqual(problems.sort(), [
-            'egress-remediation:appRunner.network.natMode must be one of "single", "perAz"; got "double"',
+            'egress-remediation:appRunner.network.natMode must be one of "single", "perAz", "none"; got "double"',
             "egress-remediation:appRunner.service.healthCheck.interval must be 1–20 seconds (App Runner limit); got 0",
             'egress-remediation:ecs.account.id must be a 12-digit AWS account id; got "9054"',
             'egress-remediation:ecs.api.image must pin a tag or digest: image "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:latest" uses the moving tag :latest; pin a release tag or a sha256 digest; got "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:latest"',

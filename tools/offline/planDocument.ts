@@ -12,6 +12,8 @@ export interface PlanResource {
     readonly name: string;
     readonly parent: string | null;
     readonly inputs: Record<string, unknown>;
+    /** Values the offline mocks invented (id, ARNs, URLs), so the checker can follow references. */
+    readonly outputs: Record<string, unknown>;
     /** Present when the resource is adopted: the live id it is imported from. */
     readonly importId?: string;
     readonly protect?: boolean;
@@ -62,6 +64,11 @@ function regionsOf(run: ProgramRun, fallback: string): (name: string) => string 
     };
 }
 
+function inventedOutputs(r: RecordedResource): Record<string, unknown> {
+    const invented = Object.fromEntries(Object.entries(r.state).filter(([k]) => !(k in r.inputs)));
+    return r.id ? { id: r.id, ...invented } : invented;
+}
+
 /** Runs the real program for a stack under mocks and evaluates the real policy pack on it. */
 export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit?: (config: Record<string, unknown>) => void): Promise<Plan> {
     const { config, secretKeys } = readStackFile(stack);
@@ -83,6 +90,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         // Resources created without an explicit parent are children of the root stack, as in the engine.
         parent: r.type === "pulumi:pulumi:Stack" ? null : (urns.get(run.parents.get(r.name) ?? run.stackName) ?? null),
         inputs: r.inputs,
+        outputs: inventedOutputs(r),
         ...(r.importId ? { importId: r.importId } : {}),
         ...(run.protectedNames.has(r.name) ? { protect: true } : {}),
     }));

@@ -1,0 +1,282 @@
+import * as assert from "assert";
+import fc from "fast-check";
+import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { resourcesFromDocument } from "../tools/offline/readResources";
+import { coversWholeFamily, parseCidr, worldOpenFamilies } from "../policies/lib/cidr";
+import { TYPES } from "../policies/lib/resourceTypes";
+import seedExport from "./fixtures/seed-rds-world-open.export.json";
+
+let counter = 0;
+function resource(type: string, inputs: Record<string, unknown>, extra: Partial<ResourceUnderCheck> = {}): ResourceUnderCheck {
+    const name = extra.name ?? `r${++counter}`;
+    return { urn: `urn:pulumi:test::p::${type}::${name}`, type, name, inputs, ...extra };
+}
+
+function violationsOf(resources: ResourceUnderCheck[], policy: string, config = {}): string[] {
+    return evaluatePolicies(resources, config)
+        .violations.filter((v) => v.policyName === policy)
+        .map((v) => v.message);
+}
+
+const WORLD = "no-world-open-database-ingress";
+const sgWith = (ingress: Record<string, unknown>[]) => resource(TYPES.securityGroup, { ingress });
+const tcp = (from: number, to: number, cidrs: string[], v6: string[] = []) => ({
+    protocol: "tcp",
+    fromPort: from,
+    toPort: to,
+    cidrBlocks: cidrs,
+    ipv6CidrBlocks: v6,
+});
+
+describe("no-world-open-database-ingress", () => {
+    it("catches the seeds' rule: 5432 from 0.0.0.0/0 on sg-0e4cc786d9053f05f (stack export)", () => {
+        const evaluation = evaluatePolicies(resourcesFromDocument(seedExport));
+        assert.strictEqual(evaluation.violations.length, 1);
+        const [v] = evaluation.violations;
+        assert.strictEqual(v.enforcementLevel, "mandatory");
+        assert.match(v.message, /ingress\[1\] opens database port 5432 \(PostgreSQL\) to the whole internet \(0\.0\.0\.0\/0\)/);
+        assert.match(v.message, /Source the App Runner connector's or the ECS tasks' security group instead/);
+    });
+
+    for (const [label, rule] of [
+        ["::/0 on IPv6", tcp(5432, 5432, [], ["::/0"])],
+        ["two halves of IPv4 on one rule", tcp(6379, 6379, ["0.0.0.0/1", "128.0.0.0/1"])],
+        ["a range containing 3306", tcp(3000, 4000, ["0.0.0.0/0"])],
+        ["all traffic (-1)", { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+        ["no ports", { protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }],
+        ["host bits set on /0", tcp(5432, 5432, ["10.1.2.3/0"])],
+        ["protocol number 6 as a string port", { protocol: "6", fromPort: "27017", toPort: "27017", cidrBlocks: ["0.0.0.0/0"] }],
+    ] as const) {
+        it(`catches ${label}`, () => {
+            assert.strictEqual(violationsOf([sgWith([rule])], WORLD).length, 1);
+        });
+    }
+
+    it("catches halves split across two inline rules of one group, naming both", () => {
+        const [message] = violationsOf([sgWith([tcp(5432, 5432, ["0.0.0.0/1"]), tcp(5432, 5432, ["128.0.0.0/1"])])], WORLD);
+        assert.match(message, /ingress\[0\] \+ ingress\[1\] opens database port 5432/);
+    });
+
+    it("catches SecurityGroupRule (type ingress) and SecurityGroupIngressRule shapes", () => {
+        const legacy = resource(TYPES.securityGroupRule, {
+            type: "ingress",
+            protocol: "tcp",
+            fromPort: 1433,
+            toPort: 1433,
+            cidrBlocks: ["0.0.0.0/0"],
+            securityGroupId: "sg-1",
+        });
+        const modern = resource(TYPES.ingressRule, { ipProtocol: "tcp", fromPort: 9200, toPort: 9200, cidrIpv6: "::/0", securityGroupId: "sg-2" });
+        assert.strictEqual(violationsOf([legacy, modern], WORLD).length, 2);
+    });
+
+    it("passes egress rules, security-group sources, prefix lists, private CIDRs, non-database ports and ICMP", () => {
+        const egress = resource(TYPES.securityGroupRule, {
+            type: "egress",
+            protocol: "-1",
+            fromPort: 0,
+            toPort: 0,
+            cidrBlocks: ["0.0.0.0/0"],
+            securityGroupId: "sg-1",
+        });
+        const sgSource = resource(TYPES.ingressRule, {
+            ipProtocol: "tcp",
+            fromPort: 5432,
+            toPort: 5432,
+            referencedSecurityGroupId: "sg-00bc5ec63287eacdd",
+            securityGroupId: "sg-2",
+        });
+        const prefixList = resource(TYPES.ingressRule, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, prefixListId: "pl-123", securityGroupId: "sg-2" });
+        const privateRange = sgWith([tcp(5432, 5432, ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])]);
+        const https = sgWith([tcp(443, 443, ["0.0.0.0/0"], ["::/0"])]);
+        const icmp = sgWith([{ protocol: "icmp", fromPort: 8, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }]);
+        assert.deepStrictEqual(violationsOf([egress, sgSource, prefixList, privateRange, https, icmp], WORLD), []);
+    });
+
+    it("honours configured ports and exempt CIDRs, but never exempts /0", () => {
+        const custom = sgWith([tcp(15432, 15432, ["0.0.0.0/0"])]);
+        assert.strictEqual(violationsOf([custom], WORLD, { [WORLD]: { databasePorts: [15432] } }).length, 1);
+        const halves = sgWith([tcp(5432, 5432, ["0.0.0.0/1", "128.0.0.0/1"])]);
+        assert.strictEqual(violationsOf([halves], WORLD, { [WORLD]: { exemptCidrs: ["128.0.0.0/1"] } }).length, 0);
+        assert.strictEqual(violationsOf([sgWith([tcp(5432, 5432, ["0.0.0.0/0"])])], WORLD, { [WORLD]: { exemptCidrs: ["0.0.0.0/0"] } }).length, 1);
+    });
+
+    it("across rules: two standalone rules on one group that split the internet", () => {
+        const a = resource(TYPES.ingressRule, {
+            ipProtocol: "tcp",
+            fromPort: 5432,
+            toPort: 5432,
+            cidrIpv4: "0.0.0.0/1",
+            securityGroupId: "sg-0e4cc786d9053f05f",
+        });
+        const b = resource(TYPES.ingressRule, {
+            ipProtocol: "tcp",
+            fromPort: 5400,
+            toPort: 5500,
+            cidrIpv4: "128.0.0.0/1",
+            securityGroupId: "sg-0e4cc786d9053f05f",
+        });
+        const other = resource(TYPES.ingressRule, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "128.0.0.0/1", securityGroupId: "sg-other" });
+        assert.deepStrictEqual(violationsOf([a, b, other], WORLD), []);
+        const [message] = violationsOf([a, b, other], "no-world-open-database-ingress-across-rules");
+        assert.match(message, /^Security group sg-0e4cc786d9053f05f: rules r\d+ \+ r\d+ opens database port 5432/);
+    });
+
+    it("property: a world-open database port is caught whatever port range surrounds it", () => {
+        const ports = [1433, 1521, 3306, 5432, 5439, 6379, 9042, 9200, 9300, 11211, 27017];
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...ports),
+                fc.nat(5000),
+                fc.nat(5000),
+                fc.constantFrom(["0.0.0.0/0"], ["::/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["::/1", "8000::/1"]),
+                (port, below, above, cidrs) => {
+                    const rule = {
+                        protocol: "tcp",
+                        fromPort: Math.max(0, port - below),
+                        toPort: Math.min(65535, port + above),
+                        cidrBlocks: cidrs.filter((c) => !c.includes(":")),
+                        ipv6CidrBlocks: cidrs.filter((c) => c.includes(":")),
+                    };
+                    return violationsOf([sgWith([rule])], WORLD).length === 1;
+                },
+            ),
+        );
+    });
+
+    it("property: the checker's reader and evaluator never throw on arbitrary JSON, only InputError", () => {
+        fc.assert(
+            fc.property(fc.jsonValue(), (value) => {
+                try {
+                    evaluatePolicies(resourcesFromDocument(value));
+                } catch (error) {
+                    return (error as Error).constructor.name === "InputError";
+                }
+                return true;
+            }),
+            { numRuns: 500 },
+        );
+    });
+
+    it("property: arbitrary inputs under valid resource shapes never make a policy throw", () => {
+        const types = Object.values(TYPES);
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...types),
+                fc.dictionary(
+                    fc.constantFrom(
+                        "ingress",
+                        "cidrBlocks",
+                        "fromPort",
+                        "toPort",
+                        "protocol",
+                        "ipProtocol",
+                        "cidrIpv4",
+                        "containerDefinitions",
+                        "healthCheckConfiguration",
+                        "securityGroupIds",
+                        "deploymentCircuitBreaker",
+                        "type",
+                    ),
+                    fc.jsonValue(),
+                ),
+                (type, inputs) => {
+                    evaluatePolicies([resource(type, inputs)]);
+                    return true;
+                },
+            ),
+            { numRuns: 500 },
+        );
+    });
+});
+
+describe("CIDR coverage", () => {
+    it("knows when ranges cover a whole family", () => {
+        const ranges = ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"].map((c) => parseCidr(c)!);
+        assert.ok(coversWholeFamily(ranges, "ipv4"));
+        assert.ok(!coversWholeFamily(ranges.slice(1), "ipv4"));
+        assert.deepStrictEqual(worldOpenFamilies(["::/0", "10.0.0.0/8", "not-a-cidr", undefined]), ["ipv6"]);
+    });
+});
+
+describe("the other policies", () => {
+    it("rds-not-publicly-accessible", () => {
+        assert.strictEqual(violationsOf([resource(TYPES.rdsInstance, { publiclyAccessible: true })], "rds-not-publicly-accessible").length, 1);
+        assert.strictEqual(violationsOf([resource(TYPES.rdsClusterInstance, { publiclyAccessible: true })], "rds-not-publicly-accessible").length, 1);
+        assert.strictEqual(violationsOf([resource(TYPES.rdsInstance, { publiclyAccessible: false })], "rds-not-publicly-accessible").length, 0);
+    });
+
+    it("elasticache-not-in-default-security-group", () => {
+        const p = "elasticache-not-in-default-security-group";
+        assert.match(violationsOf([resource(TYPES.elasticacheReplicationGroup, { replicationGroupId: "nerava-redis" })], p)[0], /default security group/);
+        assert.strictEqual(
+            violationsOf([resource(TYPES.elasticacheCluster, { securityGroupIds: ["sg-0e4cc786d9053f05f"] })], p, {
+                [p]: { defaultSecurityGroupIds: ["sg-0e4cc786d9053f05f"] },
+            }).length,
+            1,
+        );
+        assert.strictEqual(violationsOf([resource(TYPES.elasticacheCluster, { replicationGroupId: "g" })], p).length, 0);
+        assert.strictEqual(violationsOf([resource(TYPES.elasticacheReplicationGroup, { securityGroupIds: ["sg-redis"] })], p).length, 0);
+    });
+
+    it("apprunner-health-check-within-limits and instance size", () => {
+        const service = (hc: object, size = {}) => resource(TYPES.appRunnerService, { healthCheckConfiguration: hc, instanceConfiguration: size });
+        assert.match(
+            violationsOf([service({ protocol: "HTTP", timeout: 30, unhealthyThreshold: 10 })], "apprunner-health-check-within-limits")[0],
+            /timeout` must be 1–20 seconds \(App Runner limit\); got 30/,
+        );
+        assert.strictEqual(violationsOf([service({ protocol: "HTTP", path: "/health", timeout: 10 })], "apprunner-health-check-within-limits").length, 0);
+        assert.strictEqual(violationsOf([service({}, { cpu: "256", memory: "2048" })], "apprunner-instance-size-allowed").length, 1);
+        assert.strictEqual(violationsOf([service({}, { cpu: "1024", memory: "2048" })], "apprunner-instance-size-allowed").length, 0);
+    });
+
+    it("ecs-circuit-breaker-rolls-back", () => {
+        const p = "ecs-circuit-breaker-rolls-back";
+        assert.strictEqual(violationsOf([resource(TYPES.ecsService, {})], p).length, 1);
+        assert.strictEqual(violationsOf([resource(TYPES.ecsService, { deploymentCircuitBreaker: { enable: true, rollback: false } })], p).length, 1);
+        assert.strictEqual(violationsOf([resource(TYPES.ecsService, { deploymentCircuitBreaker: { enable: true, rollback: true } })], p).length, 0);
+        assert.strictEqual(violationsOf([resource(TYPES.ecsService, { deploymentController: { type: "CODE_DEPLOY" } })], p).length, 0);
+    });
+
+    it("container-images-pinned, in task definitions and App Runner", () => {
+        const p = "container-images-pinned";
+        const td = (image: string) => resource(TYPES.ecsTaskDefinition, { containerDefinitions: JSON.stringify([{ name: "api", image }]) });
+        assert.match(
+            violationsOf([td("905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:latest")], p)[0],
+            /moving tag :latest.*rolls back nothing/,
+        );
+        assert.match(violationsOf([td("sandbox-broker-api")], p)[0], /has no tag/);
+        assert.strictEqual(violationsOf([td("repo/app@sha256:" + "a".repeat(64)), td("repo/app:v20-otp-fix-fixed")], p).length, 0);
+        const appRunner = resource(TYPES.appRunnerService, { sourceConfiguration: { imageRepository: { imageIdentifier: "repo/nerava-backend:latest" } } });
+        assert.strictEqual(violationsOf([appRunner], p).length, 1);
+    });
+
+    it("log-groups-have-retention is advisory", () => {
+        const [v] = evaluatePolicies([resource(TYPES.logGroup, { name: "/ecs/x" })]).violations;
+        assert.strictEqual(v.policyName, "log-groups-have-retention");
+        assert.strictEqual(v.enforcementLevel, "advisory");
+    });
+
+    it("apprunner-vpc-egress-has-nat: catches the seeds' outage and passes the fix, in preview (unknown ids, dependencies)", () => {
+        const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const connector = resource(TYPES.vpcConnector, { subnets: ["subnet-a", "subnet-b"] }, { name: "conn", outputs: { arn: UNKNOWN } });
+        const service = resource(
+            TYPES.appRunnerService,
+            { networkConfiguration: { egressConfiguration: { egressType: "VPC", vpcConnectorArn: UNKNOWN } } },
+            { propertyDependencies: { networkConfiguration: [connector.urn] } },
+        );
+        const p = "apprunner-vpc-egress-has-nat";
+        assert.match(violationsOf([connector, service], p)[0], /connector subnets subnet-a, subnet-b have no 0.0.0.0\/0 route to a NAT gateway/);
+        const nat = resource(TYPES.natGateway, { subnetId: "subnet-public" }, { name: "nat", outputs: { id: UNKNOWN } });
+        const table = resource(TYPES.routeTable, { vpcId: "vpc-1" }, { name: "rt", outputs: { id: UNKNOWN } });
+        const route = resource(
+            TYPES.route,
+            { routeTableId: UNKNOWN, destinationCidrBlock: "0.0.0.0/0", natGatewayId: UNKNOWN },
+            { propertyDependencies: { routeTableId: [table.urn], natGatewayId: [nat.urn] } },
+        );
+        const assoc = (subnet: string) =>
+            resource(TYPES.routeTableAssociation, { subnetId: subnet, routeTableId: UNKNOWN }, { propertyDependencies: { routeTableId: [table.urn] } });
+        assert.deepStrictEqual(violationsOf([connector, service, nat, table, route, assoc("subnet-a"), assoc("subnet-b")], p), []);
+        assert.match(violationsOf([connector, service, nat, table, route, assoc("subnet-a")], p)[0], /connector subnet subnet-b has no 0.0.0.0\/0 route/);
+    });
+});
