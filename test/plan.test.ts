@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
@@ -97,8 +99,8 @@ describe("offline plan", () => {
             encoding: "utf8",
             stdio: ["ignore", "pipe", "ignore"],
         });
-        const file = path.join(require("os").tmpdir(), `plan-${process.pid}.json`);
-        require("fs").writeFileSync(file, plan);
+        const file = path.join(os.tmpdir(), `plan-${process.pid}.json`);
+        fs.writeFileSync(file, plan);
         const check = spawnSync(TS_NODE, ["--transpile-only", "tools/check.ts", "--json", file], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(check.status, 0, check.stderr);
         const result = JSON.parse(check.stdout);
