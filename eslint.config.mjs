@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "scratch/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/", "scratch/", "out/", "**/*.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -16,5 +16,13 @@ export default tseslint.config(
         // Policies read engine props, which the SDK itself types as Record<string, any>.
         files: ["components/**/*.ts", "config/**/*.ts", "tools/**/*.ts"],
         rules: { "@typescript-eslint/no-explicit-any": "error" },
+    },
+    {
+        files: ["**/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "writable", console: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

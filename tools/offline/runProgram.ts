@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../config/validate";
 import { LookupAnswers, RecordingMocks } from "./mocks";
 
-export const PROGRAM = path.resolve(__dirname, "../../index.ts");
+/** The program beside this module: index.ts from source, out/index.js when compiled. */
+export const PROGRAM = path.resolve(__dirname, "../../index");
 
 export interface ProgramRun {
     readonly mocks: RecordingMocks;

@@ -2,7 +2,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
-export const ROOT = path.resolve(__dirname, "../..");
+/** The project directory (the one holding Pulumi.yaml), whether running from source or from out/. */
+function findProjectRoot(start: string): string {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${start}`);
+    }
+}
+
+export const ROOT = findProjectRoot(__dirname);
 
 export class StackFileError extends Error {}
 
