@@ -57,6 +57,7 @@ export const noWorldOpenDatabaseIngressAcrossRules: StackValidationPolicy = {
         const { databasePorts, exemptCidrs } = args.getConfig<WorldOpenConfig>();
         const bySecurityGroup = new Map<string, { rules: IngressRule[]; resources: PolicyResource[] }>();
         for (const resource of args.resources) {
+            if (resource.type !== TYPES.ingressRule && resource.type !== TYPES.securityGroupRule) continue;
             const groupId = known(() => ruleSecurityGroupId(resource.type, resource.props));
             const rules = known(() => ingressRulesOf(resource.type, resource.props));
             if (typeof groupId !== "string" || !rules || rules.length === 0) continue;

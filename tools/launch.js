@@ -3,6 +3,8 @@
 // when that output is newer than every source file; otherwise from source with ts-node.
 // Compiled start-up is about 1 s against about 3 s for transpiling on every run.
 "use strict";
+// Caches V8 bytecode of required modules between runs: @pulumi/pulumi alone takes ~0.9 s to compile.
+require("v8-compile-cache");
 const fs = require("fs");
 const path = require("path");
 

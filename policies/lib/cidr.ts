@@ -21,6 +21,18 @@ function toBigInt(bytes: number[]): bigint {
  */
 export function parseCidr(text: unknown): CidrRange | undefined {
     if (typeof text !== "string") return undefined;
+    // Stacks repeat the same few CIDRs thousands of times; parsing dominates a check without this.
+    if (parsedCidrs.has(text)) return parsedCidrs.get(text);
+    const range = parseUncached(text);
+    if (parsedCidrs.size >= CACHE_LIMIT) parsedCidrs.clear();
+    parsedCidrs.set(text, range);
+    return range;
+}
+
+const CACHE_LIMIT = 50_000;
+const parsedCidrs = new Map<string, CidrRange | undefined>();
+
+function parseUncached(text: string): CidrRange | undefined {
     const trimmed = text.trim();
     const withPrefix = trimmed.includes("/") ? trimmed : trimmed.includes(":") ? `${trimmed}/128` : `${trimmed}/32`;
     let parsed: [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -55,16 +67,24 @@ export function coversWholeFamily(ranges: readonly CidrRange[], family: IpFamily
  * CIDRs in `exempt` are left out of the union; a /0 can never be exempted.
  */
 export function worldOpenFamilies(cidrs: readonly unknown[], exempt: readonly string[] = []): IpFamily[] {
-    const exemptKeys = new Set(
-        exempt
-            .map(parseCidr)
-            .filter((r): r is CidrRange => r !== undefined && r.end - r.start < (1n << BigInt(FAMILY_BITS[r.family])) - 1n)
-            .map(rangeKey),
-    );
-    const ranges = cidrs.map(parseCidr).filter((r): r is CidrRange => r !== undefined && !exemptKeys.has(rangeKey(r)));
+    return worldOpenFamiliesOf(countedRanges(cidrs, exempt));
+}
+
+export function worldOpenFamiliesOf(ranges: readonly CidrRange[]): IpFamily[] {
     return (["ipv4", "ipv6"] as const).filter((family) => coversWholeFamily(ranges, family));
 }
 
-function rangeKey(range: CidrRange): string {
-    return `${range.family}:${range.start}:${range.end}`;
+/** The ranges of `cidrs` that count towards the world: parseable, and not exempted. A /0 is never exempt. */
+export function countedRanges(cidrs: readonly unknown[], exempt: readonly string[] = []): CidrRange[] {
+    const exempted = exempt.map(parseCidr).filter((r): r is CidrRange => r !== undefined && !isWholeFamily(r));
+    const ranges: CidrRange[] = [];
+    for (const cidr of cidrs) {
+        const range = parseCidr(cidr);
+        if (range && !exempted.some((e) => e.family === range.family && e.start === range.start && e.end === range.end)) ranges.push(range);
+    }
+    return ranges;
+}
+
+function isWholeFamily(range: CidrRange): boolean {
+    return range.start === 0n && range.end === (1n << BigInt(FAMILY_BITS[range.family])) - 1n;
 }

@@ -1,6 +1,6 @@
 import { asArray, TYPES } from "./resourceTypes";
 import { databasePortsIn, portSpan } from "./ports";
-import { worldOpenFamilies } from "./cidr";
+import { countedRanges, worldOpenFamiliesOf } from "./cidr";
 
 /** One ingress rule, whatever resource shape carried it. */
 export interface IngressRule {
@@ -68,13 +68,20 @@ export interface WorldOpenFinding {
  * exposure and are reported the same way.
  */
 export function worldOpenDatabasePorts(rules: readonly IngressRule[], ports: readonly number[], exemptCidrs: readonly string[]): WorldOpenFinding[] {
+    const admitting = rules
+        .map((rule) => ({
+            rule,
+            dbPorts: new Set(databasePortsIn(portSpan(rule.protocol, rule.fromPort, rule.toPort), ports)),
+            ranges: countedRanges(rule.cidrs, exemptCidrs),
+        }))
+        .filter((a) => a.dbPorts.size > 0 && a.ranges.length > 0);
+    // Most groups never reach the whole internet on any port: one union check settles them.
+    if (worldOpenFamiliesOf(admitting.flatMap((a) => a.ranges)).length === 0) return [];
     const findings: WorldOpenFinding[] = [];
-    const admitting = rules.map((rule) => ({ rule, dbPorts: new Set(databasePortsIn(portSpan(rule.protocol, rule.fromPort, rule.toPort), ports)) }));
     for (const port of ports) {
-        const open = admitting.filter((a) => a.dbPorts.has(port) && a.rule.cidrs.length > 0);
-        const cidrs = open.flatMap((a) => a.rule.cidrs);
-        if (worldOpenFamilies(cidrs, exemptCidrs).length > 0) {
-            findings.push({ port, labels: open.map((a) => a.rule.label), cidrs: cidrs.map(String) });
+        const open = admitting.filter((a) => a.dbPorts.has(port));
+        if (worldOpenFamiliesOf(open.flatMap((a) => a.ranges)).length > 0) {
+            findings.push({ port, labels: open.map((a) => a.rule.label), cidrs: open.flatMap((a) => a.rule.cidrs.map(String)) });
         }
     }
     return findings;

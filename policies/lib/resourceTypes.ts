@@ -41,7 +41,8 @@ export function forTypes(
 
 /** The types a validation declared with forTypes, or undefined for "any type". */
 export function declaredTypes(validation: unknown): readonly string[] | undefined {
-    return (validation as { __resourceTypes?: readonly string[] })?.__resourceTypes;
+    const marked = validation as { __resourceTypes?: readonly string[]; __pulumiType?: string } | undefined;
+    return marked?.__resourceTypes ?? (marked?.__pulumiType ? [marked.__pulumiType] : undefined);
 }
 
 /** The proxy the engine wraps props in throws on unknown (preview-time) values; this returns undefined instead. */

@@ -102,35 +102,44 @@ export function evaluatePolicies(resources: readonly ResourceUnderCheck[], packC
     const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p && prepared.get(p.name)!.level !== "disabled");
 
     const validations = resourcePolicies.flatMap((policy) =>
-        [policy.validateResource ?? []].flat().map((validate) => ({ policy, validate, types: declaredTypes(validate) })),
+        [policy.validateResource ?? []].flat().map((validate) => ({ policy, validate, types: declaredTypes(validate), ...prepared.get(policy.name)! })),
     );
-    for (const resource of resources) {
-        const applicable = validations.filter((v) => !v.types || v.types.includes(resource.type));
+    let current: (typeof validations)[number];
+    let resource: ResourceUnderCheck;
+    const report = (message: string) =>
+        violations.push({ policyName: current.policy.name, enforcementLevel: current.level, urn: resource.urn, resourceType: resource.type, message });
+    const applicableByType = new Map<string, typeof validations>();
+    for (resource of resources) {
+        let applicable = applicableByType.get(resource.type);
+        if (!applicable) {
+            const type = resource.type;
+            applicable = validations.filter((v) => !v.types || v.types.includes(type));
+            applicableByType.set(type, applicable);
+        }
         if (applicable.length === 0) continue;
-        const props = guarded(resource.inputs);
-        for (const { policy, validate } of applicable) {
-            const { level, config } = prepared.get(policy.name)!;
-            const args: ResourceValidationArgs = {
-                type: resource.type,
-                props,
-                urn: resource.urn,
-                name: resource.name,
-                opts: {
-                    protect: resource.protect ?? false,
-                    ignoreChanges: [],
-                    aliases: [],
-                    additionalSecretOutputs: [],
-                } as unknown as ResourceValidationArgs["opts"],
-                stackTags,
-                isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === resource.type,
-                asType: (() => undefined) as ResourceValidationArgs["asType"],
-                getConfig: <T extends object>() => config as T,
-                notApplicable,
-            };
+        const type = resource.type;
+        // One args object per resource, shared by its policies; only the config differs between them.
+        const args: ResourceValidationArgs = {
+            type,
+            props: guarded(resource.inputs),
+            urn: resource.urn,
+            name: resource.name,
+            opts: {
+                protect: resource.protect ?? false,
+                ignoreChanges: [],
+                aliases: [],
+                additionalSecretOutputs: [],
+            } as unknown as ResourceValidationArgs["opts"],
+            stackTags,
+            isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type,
+            asType: (() => undefined) as ResourceValidationArgs["asType"],
+            getConfig: <T extends object>() => current.config as T,
+            notApplicable,
+        };
+        for (current of applicable) {
+            const { policy, validate } = current;
             try {
-                void validate(args, (message) =>
-                    violations.push({ policyName: policy.name, enforcementLevel: level, urn: resource.urn, resourceType: resource.type, message }),
-                );
+                void validate(args, report);
             } catch (error) {
                 if (error instanceof NotApplicable) continue;
                 if (isUnknownError(error)) notEvaluated.push({ policyName: policy.name, urn: resource.urn, reason: (error as Error).message });
@@ -163,32 +172,55 @@ export function evaluatePolicies(resources: readonly ResourceUnderCheck[], packC
     return { resourcesChecked: resources.length, violations, notEvaluated };
 }
 
+const NO_RESOURCE_OPTIONS: Readonly<{ protect: boolean; ignoreChanges: string[]; aliases: string[] }> = Object.freeze({
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+});
+const PROTECTED_OPTIONS = Object.freeze({ protect: true, ignoreChanges: [], aliases: [] });
+
+/** A resource as stack policies see it; props (inputs overlaid by outputs) are built on first read. */
+class StackResource {
+    parent?: PolicyResource;
+    dependencies: PolicyResource[] = [];
+    propertyDependencies: Record<string, PolicyResource[]> = {};
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly opts: typeof NO_RESOURCE_OPTIONS;
+    private cachedProps?: Record<string, unknown>;
+
+    constructor(private readonly source: ResourceUnderCheck) {
+        this.type = source.type;
+        this.name = source.name;
+        this.urn = source.urn;
+        this.opts = source.protect ? PROTECTED_OPTIONS : NO_RESOURCE_OPTIONS;
+    }
+
+    get props(): Record<string, unknown> {
+        return (this.cachedProps ??= guarded({ ...this.source.inputs, ...(this.source.outputs ?? {}) }));
+    }
+
+    isType(): boolean {
+        return false;
+    }
+
+    asType(): undefined {
+        return undefined;
+    }
+}
+
 function toPolicyResources(resources: readonly ResourceUnderCheck[]): PolicyResource[] {
-    const byUrn = new Map<string, PolicyResource>();
-    const list = resources.map((r) => {
-        const resource = {
-            type: r.type,
-            name: r.name,
-            urn: r.urn,
-            props: guarded({ ...r.inputs, ...(r.outputs ?? {}) }),
-            opts: { protect: r.protect ?? false, ignoreChanges: [], aliases: [] },
-            dependencies: [] as PolicyResource[],
-            propertyDependencies: {} as Record<string, PolicyResource[]>,
-            isType: () => false,
-            asType: () => undefined,
-        } as unknown as PolicyResource;
-        byUrn.set(r.urn, resource);
-        return resource;
-    });
+    const list = resources.map((r) => new StackResource(r));
+    const byUrn = new Map(list.map((r) => [r.urn, r as unknown as PolicyResource]));
+    const resolve = (urns: readonly string[]) => urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
     resources.forEach((r, i) => {
-        const resource = list[i] as { parent?: PolicyResource; dependencies: PolicyResource[]; propertyDependencies: Record<string, PolicyResource[]> };
-        resource.parent = r.parent ? byUrn.get(r.parent) : undefined;
-        resource.dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-        for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            resource.propertyDependencies[property] = urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-        }
+        const resource = list[i];
+        if (r.parent) resource.parent = byUrn.get(r.parent);
+        if (r.dependencies) resource.dependencies = resolve(r.dependencies);
+        for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) resource.propertyDependencies[property] = resolve(urns);
     });
-    return list;
+    return list as unknown as PolicyResource[];
 }
 
 export function mandatoryCount(evaluation: Evaluation): number {

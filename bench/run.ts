@@ -1,0 +1,74 @@
+import { spawnSync } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { Policies } from "@pulumi/policy";
+import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { policies } from "../policies/all";
+import { ROOT } from "../tools/offline/stackFiles";
+import { generateResources } from "./generate";
+
+const RESOURCES = 20_000;
+const ROUNDS = 7;
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Resources per second, the median of ROUNDS timed evaluations after one warm-up. */
+function throughput(resources: ResourceUnderCheck[], pack: Policies): { perSecond: number; violations: number } {
+    let violations = evaluatePolicies(resources, {}, pack).violations.length;
+    const times: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+        const start = process.hrtime.bigint();
+        violations = evaluatePolicies(resources, {}, pack).violations.length;
+        times.push(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+    return { perSecond: resources.length / median(times), violations };
+}
+
+function planSeconds(): number {
+    const times: number[] = [];
+    for (let round = 0; round < 5; round++) {
+        const start = process.hrtime.bigint();
+        const result = spawnSync(process.execPath, [path.join(ROOT, "tools/launch.js"), "tools/plan", "--stack", "prod"], { cwd: ROOT, stdio: "ignore" });
+        if (result.status !== 0) throw new Error(`npm run plan exited ${result.status}`);
+        times.push(Number(process.hrtime.bigint() - start) / 1e9);
+    }
+    return median(times);
+}
+
+function main(): void {
+    const resources = generateResources(RESOURCES);
+    const dense = generateResources(RESOURCES, 0.3);
+    const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+    console.log(`Policy evaluation, ${fmt(RESOURCES)} generated resources, median of ${ROUNDS} rounds (node ${process.version}, ${os.cpus().length} cores)`);
+
+    const ours = throughput(resources, policies);
+    console.log(
+        `  egress-remediation-guard, all ${policies.length} policies, 2% bad choices: ${fmt(ours.perSecond)} resources/s (${ours.violations} violations)  target ≥ 100,000`,
+    );
+    const worst = throughput(dense, policies);
+    console.log(
+        `  egress-remediation-guard, all ${policies.length} policies, 30% bad choices: ${fmt(worst.perSecond)} resources/s (${worst.violations} violations)`,
+    );
+
+    // awsguard has no security-group ingress rule; its one policy matching ours is rds-instance-public-access.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const awsguard = require("@pulumi/awsguard/database") as { rdsInstancePublicAccess: Policies[number] };
+    const theirs = throughput(resources, [awsguard.rdsInstancePublicAccess]);
+    const mine = throughput(
+        resources,
+        policies.filter((p) => p.name === "rds-not-publicly-accessible"),
+    );
+    console.log(`  rds-not-publicly-accessible (ours):        ${fmt(mine.perSecond)} resources/s (${mine.violations} violations)`);
+    console.log(`  rds-instance-public-access (@pulumi/awsguard 0.3.1): ${fmt(theirs.perSecond)} resources/s (${theirs.violations} violations)`);
+    console.log(
+        `  ratio ours/awsguard on the matching policy: ${(mine.perSecond / theirs.perSecond).toFixed(2)}x; whole pack vs awsguard's one policy: ${(ours.perSecond / theirs.perSecond).toFixed(2)}x`,
+    );
+
+    const plan = planSeconds();
+    console.log(`Offline plan (prod), whole process, median of 5: ${plan.toFixed(2)} s  target < 2 s`);
+}
+
+main();
