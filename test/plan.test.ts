@@ -93,6 +93,12 @@ describe("offline plan", () => {
         ]);
     });
 
+    it("--against a plan read back from JSON reports no changes for the same config", async () => {
+        const plan = await buildPlan("prod");
+        const roundTripped = JSON.parse(JSON.stringify(plan.document));
+        assert.deepStrictEqual(diffPlans(roundTripped.resources, plan.document.resources), []);
+    });
+
     it("the checker reads the plan's JSON and agrees: no mandatory violations (CI's path)", () => {
         const plan = execFileSync(TS_NODE, ["--transpile-only", "tools/plan.ts", "--json"], {
             cwd: ROOT,

@@ -68,7 +68,8 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>,
             };
         }
         default:
-            return { arn: `arn:aws:offline:${type}:${name}` };
+            // Pulumi auto-names most resources `<name>-<7 hex>`; invent the same shape.
+            return { arn: `arn:aws:offline:${type}:${name}`, name: stringInput(inputs, "name", `${name}-${shortHash(name).slice(0, 7)}`) };
     }
 }
 

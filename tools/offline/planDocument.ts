@@ -64,6 +64,19 @@ function regionsOf(run: ProgramRun, fallback: string): (name: string) => string 
     };
 }
 
+/** What `pulumi preview --json` prints for a value known only after deployment. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Replaces the SDK's in-memory unknowns with the preview sentinel, so plans compare and serialise alike. */
+function withUnknownSentinels(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withUnknownSentinels);
+    if (value !== null && typeof value === "object") {
+        if ((value as { __pulumiUnknown?: boolean }).__pulumiUnknown) return UNKNOWN;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnknownSentinels(v)]));
+    }
+    return value;
+}
+
 function inventedOutputs(r: RecordedResource): Record<string, unknown> {
     const invented = Object.fromEntries(Object.entries(r.state).filter(([k]) => !(k in r.inputs)));
     return r.id ? { id: r.id, ...invented } : invented;
@@ -89,7 +102,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         name: r.name,
         // Resources created without an explicit parent are children of the root stack, as in the engine.
         parent: r.type === "pulumi:pulumi:Stack" ? null : (urns.get(run.parents.get(r.name) ?? run.stackName) ?? null),
-        inputs: r.inputs,
+        inputs: withUnknownSentinels(r.inputs) as Record<string, unknown>,
         outputs: inventedOutputs(r),
         ...(r.importId ? { importId: r.importId } : {}),
         ...(run.protectedNames.has(r.name) ? { protect: true } : {}),
@@ -98,7 +111,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         urn: resources[i].urn,
         type: r.type,
         name: r.name,
-        inputs: r.inputs,
+        inputs: resources[i].inputs,
         outputs: { ...r.state, ...(r.id ? { id: r.id } : {}) },
         parent: resources[i].parent ?? undefined,
         protect: resources[i].protect,
