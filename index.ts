@@ -103,6 +103,7 @@ if (appRunner && egress) {
             postgresPort: appRunner.dataStores.postgresPort,
             redisPort: appRunner.dataStores.redisPort,
             sources,
+            cidrSources: appRunner.dataStores.cidrSources,
             adopt: {
                 postgresSecurityGroupId: appRunner.adopt.postgresSecurityGroupId,
                 postgresIngressRuleIds: appRunner.adopt.postgresIngressRuleIds,

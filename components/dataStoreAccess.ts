@@ -13,6 +13,12 @@ export interface DataStoreAccessArgs {
      * (e.g. `connector`, `ecs-tasks`). Only security-group sources: no CIDR is ever opened.
      */
     readonly sources: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * CIDR sources by name (a VPN or peered range), one rule per store and CIDR. Empty by
+     * default; the policy pack, not this component, blocks any that reach the whole internet.
+     * @default {}
+     */
+    readonly cidrSources?: Readonly<Record<string, string>>;
     readonly adopt?: {
         /** The RDS instance's existing security group (the seeds' sg-0e4cc786d9053f05f). */
         readonly postgresSecurityGroupId?: string;
@@ -27,8 +33,11 @@ export function dataStoreAccessProblems(args: DataStoreAccessArgs): string[] {
     const problems: string[] = [];
     const names = Object.keys(args.sources);
     if (names.length === 0) problems.push("`sources` must name at least one security group");
-    for (const sourceName of names) {
+    for (const sourceName of [...names, ...Object.keys(args.cidrSources ?? {})]) {
         if (!/^[a-z0-9-]+$/.test(sourceName)) problems.push(`source name "${sourceName}" must be lowercase letters, digits and -`);
+    }
+    for (const sourceName of Object.keys(args.cidrSources ?? {})) {
+        if (names.includes(sourceName)) problems.push(`source name "${sourceName}" is used for both a security group and a CIDR`);
     }
     for (const sourceName of Object.keys(args.adopt?.postgresIngressRuleIds ?? {})) {
         if (!names.includes(sourceName)) problems.push(`\`adopt.postgresIngressRuleIds.${sourceName}\` names no source; sources are ${names.join(", ")}`);
@@ -78,6 +87,20 @@ export class DataStoreAccess extends pulumi.ComponentResource {
                         description: `${store} from ${sourceName}`,
                     },
                     adoptOptions(this, importIds[sourceName], ["description"]),
+                );
+            }
+            for (const [sourceName, cidr] of Object.entries(args.cidrSources ?? {})) {
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-${store}-from-${sourceName}`,
+                    {
+                        securityGroupId: sg.id,
+                        ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+                        ipProtocol: "tcp",
+                        fromPort: port,
+                        toPort: port,
+                        description: `${store} from ${sourceName}`,
+                    },
+                    { parent: this },
                 );
             }
         }

@@ -146,9 +146,19 @@ export const appRunnerSchema = z
         network: networkSchema,
         service: appRunnerServiceSchema,
         dataStores: z
-            .object({ postgresPort: port.default(5432), redisPort: port.default(6379) })
+            .object({
+                postgresPort: port.default(5432),
+                redisPort: port.default(6379),
+                /** Extra CIDR sources by name (a VPN range); the policy pack blocks world-open ones. */
+                cidrSources: z
+                    .record(
+                        z.string().regex(/^[a-z0-9-]+$/, "must be lowercase letters, digits and -"),
+                        z.string().refine((c) => parseCidr(c) !== undefined, "must be an IPv4 or IPv6 CIDR"),
+                    )
+                    .default({}),
+            })
             .strict()
-            .default({ postgresPort: 5432, redisPort: 6379 }),
+            .default({ postgresPort: 5432, redisPort: 6379, cidrSources: {} }),
         /** Ids of live resources to import instead of create; each is protected once imported. */
         adopt: adoptSchema.default({}),
     })

@@ -30,6 +30,20 @@ describe("DataStoreAccess", () => {
         assert.strictEqual(mocks.named("d-redis-from-connector").importId, undefined);
     });
 
+    it("adds a rule per store for each named CIDR source, IPv4 or IPv6", async () => {
+        const { mocks } = await underMocks(
+            () =>
+                new DataStoreAccess("d", {
+                    vpcId: "vpc-1",
+                    sources: { connector: "sg-0000000000000000a" },
+                    cidrSources: { vpn: "10.8.0.0/16", "vpn-v6": "fd00::/8" },
+                }),
+        );
+        assert.strictEqual(mocks.named("d-postgres-from-vpn").inputs.cidrIpv4, "10.8.0.0/16");
+        assert.strictEqual(mocks.named("d-redis-from-vpn-v6").inputs.cidrIpv6, "fd00::/8");
+        assert.strictEqual(mocks.named("d-redis-from-vpn-v6").inputs.cidrIpv4, undefined);
+    });
+
     it("refuses rule ids for unknown sources and an empty source list", () => {
         assert.deepStrictEqual(dataStoreAccessProblems({ vpcId: "v", sources: {} }), ["`sources` must name at least one security group"]);
         assert.match(

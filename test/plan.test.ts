@@ -1,16 +1,21 @@
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { stringify } from "yaml";
 import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
+import { REPO, runTool, ToolResult } from "./cli";
+import { stackFileConfig } from "./fixtures";
 
-const ROOT = path.resolve(__dirname, "..");
-const TS_NODE = path.join(ROOT, "node_modules/.bin/ts-node");
-
-function planProcess(args: string[]) {
-    return spawnSync(TS_NODE, ["--transpile-only", "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+/** A project directory holding Pulumi.yaml and a Pulumi.prod.yaml edited by `edit`. */
+function projectWith(edit: (config: Record<string, any>) => void): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const config = stackFileConfig("prod");
+    edit(config);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
+    return dir;
 }
 
 describe("offline plan", () => {
@@ -25,44 +30,65 @@ describe("offline plan", () => {
         assert.ok(plan.document.resources.every((r) => r.urn.startsWith("urn:pulumi:prod::egress-remediation::")));
     });
 
+    // The command-line runs start together: each is a whole Node process.
+    const runs: Record<string, ToolResult> = {};
+    before(async () => {
+        const noNat = projectWith((c) => (c["egress-remediation:appRunner"].network.natMode = "none"));
+        const worldOpen = projectWith((c) => (c["egress-remediation:appRunner"].dataStores.cidrSources = { everyone: "0.0.0.0/0" }));
+        const badTimeout = projectWith((c) => (c["egress-remediation:appRunner"].service.healthCheck.timeout = 30));
+        const [json, world, nat, timeout, stack, flag] = await Promise.all([
+            runTool("tools/plan", ["--stack", "prod", "--json"]),
+            runTool("tools/plan", ["--stack", "prod"], { cwd: worldOpen }),
+            runTool("tools/plan", ["--stack", "prod"], { cwd: noNat }),
+            runTool("tools/plan", ["--stack", "prod"], { cwd: badTimeout }),
+            runTool("tools/plan", ["--stack", "staging"]),
+            runTool("tools/plan", ["--stak", "prod"]),
+        ]);
+        Object.assign(runs, { json, world, nat, timeout, stack, flag });
+    });
+
     it("--json prints one object with stack, resources, violations and cost; exit 0", () => {
-        const result = planProcess(["--stack", "prod", "--json"]);
-        assert.strictEqual(result.status, 0, result.stderr);
-        const doc = JSON.parse(result.stdout);
+        assert.strictEqual(runs.json.status, 0, runs.json.stderr);
+        const doc = JSON.parse(runs.json.stdout);
         assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "cost"]);
         assert.deepStrictEqual(Object.keys(doc.resources[1]).slice(0, 5), ["urn", "type", "name", "parent", "inputs"]);
     });
 
-    it("a stack that opens 5432 to 0.0.0.0/0 or drops the NAT fails the mandatory policies (exit 1 path)", async () => {
+    it("exits 1 naming the policy when the stack config opens 5432 to 0.0.0.0/0", () => {
+        assert.strictEqual(runs.world.status, 1, runs.world.stderr);
+        assert.match(runs.world.stdout, /no-world-open-database-ingress +│ mandatory │ 2 violation/);
+        assert.match(runs.world.stdout, /data-postgres-from-everyone/);
+    });
+
+    it("exits 1 naming the policy when the connector subnets have no NAT route", () => {
+        assert.strictEqual(runs.nat.status, 1, runs.nat.stderr);
+        assert.match(runs.nat.stdout, /apprunner-vpc-egress-has-nat +│ mandatory │ 1 violation/);
+    });
+
+    it("a stack without the NAT fails exactly the NAT policy, on the App Runner service", async () => {
         const open = await buildPlan("prod", {}, (c) => {
             (c["egress-remediation:appRunner"] as any).network.natMode = "none";
         });
-        assert.deepStrictEqual([...new Set(open.evaluation.violations.map((v) => v.policyName))], ["apprunner-vpc-egress-has-nat"]);
+        assert.deepStrictEqual(
+            open.evaluation.violations.map((v) => [v.policyName, v.resourceType]),
+            [["apprunner-vpc-egress-has-nat", "aws:apprunner/service:Service"]],
+        );
     });
 
     it("exits 2 naming the key for a bad health-check timeout, with nothing on stdout", () => {
-        const result = spawnSync(
-            process.execPath,
-            [
-                "-r",
-                "ts-node/register/transpile-only",
-                "-e",
-                `const s=require("./tools/offline/stackFiles");const r=s.readStackFile;s.readStackFile=(n)=>{const f=r(n);f.config["egress-remediation:appRunner"].service.healthCheck.timeout=30;return f};require("./tools/plan.ts")`,
-            ],
-            { cwd: ROOT, encoding: "utf8" },
+        assert.strictEqual(runs.timeout.status, 2);
+        assert.strictEqual(runs.timeout.stdout, "");
+        assert.strictEqual(
+            runs.timeout.stderr.trim(),
+            "egress-remediation:appRunner.service.healthCheck.timeout must be 1–20 seconds (App Runner limit); got 30",
         );
-        assert.strictEqual(result.status, 2);
-        assert.strictEqual(result.stdout, "");
-        assert.strictEqual(result.stderr.trim(), "egress-remediation:appRunner.service.healthCheck.timeout must be 1–20 seconds (App Runner limit); got 30");
     });
 
     it("exits 2 on an unknown stack or flag, one line each", () => {
-        const stack = planProcess(["--stack", "staging"]);
-        assert.strictEqual(stack.status, 2);
-        assert.strictEqual(stack.stderr.trim(), "--stack staging: no Pulumi.staging.yaml; stacks here: dev, prod");
-        const flag = planProcess(["--stak", "prod"]);
-        assert.strictEqual(flag.status, 2);
-        assert.strictEqual(flag.stderr.trim().split("\n").length, 1);
+        assert.strictEqual(runs.stack.status, 2);
+        assert.strictEqual(runs.stack.stderr.trim(), "--stack staging: no Pulumi.staging.yaml; stacks here: dev, prod");
+        assert.strictEqual(runs.flag.status, 2);
+        assert.strictEqual(runs.flag.stderr.trim().split("\n").length, 1);
     });
 
     it("--against: the NAT fix adds NAT, EIP, route table, route and associations, and nothing else", async () => {
@@ -99,18 +125,13 @@ describe("offline plan", () => {
         assert.deepStrictEqual(diffPlans(roundTripped.resources, plan.document.resources), []);
     });
 
-    it("the checker reads the plan's JSON and agrees: no mandatory violations (CI's path)", () => {
-        const plan = execFileSync(TS_NODE, ["--transpile-only", "tools/plan.ts", "--json"], {
-            cwd: ROOT,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-        });
+    it("the checker reads the plan's JSON and agrees: no mandatory violations (CI's path)", async () => {
         const file = path.join(os.tmpdir(), `plan-${process.pid}.json`);
-        fs.writeFileSync(file, plan);
-        const check = spawnSync(TS_NODE, ["--transpile-only", "tools/check.ts", "--json", file], { cwd: ROOT, encoding: "utf8" });
+        fs.writeFileSync(file, runs.json.stdout);
+        const check = await runTool("tools/check", ["--json", file]);
         assert.strictEqual(check.status, 0, check.stderr);
         const result = JSON.parse(check.stdout);
-        assert.strictEqual(result.resourcesChecked, JSON.parse(plan).resources.length);
+        assert.strictEqual(result.resourcesChecked, JSON.parse(runs.json.stdout).resources.length);
         assert.deepStrictEqual(result.violations, []);
     });
 });

@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { diffConfig, planRollback, RollbackRefused } from "../tools/rollback/planRollback";
 import { runRollback } from "../tools/rollback/runRollback";
 import { UpdateRecord } from "../tools/rollback/stackOperations";
+import { runTool, ToolResult } from "./cli";
 import { FakeStack } from "./fakeStack";
 
 async function rollback(stack: FakeStack, options: { to?: number; yes?: boolean } = {}) {
@@ -137,22 +137,27 @@ describe("rollback", () => {
 });
 
 describe("npm run rollback (the command)", () => {
-    const run = (args: string[]) =>
-        spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/rollback.ts", ...args], {
-            cwd: path.resolve(__dirname, ".."),
-            encoding: "utf8",
-            env: { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp" },
-        });
+    // No Pulumi CLI on this PATH, whatever the machine has installed.
+    const env = { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp" };
+    const runs: Record<string, ToolResult> = {};
+    before(async () => {
+        const [noCli, noStack, badTo] = await Promise.all([
+            runTool("tools/rollback", ["--stack", "prod"], { env }),
+            runTool("tools/rollback", [], { env }),
+            runTool("tools/rollback", ["--stack", "prod", "--to", "0"], { env }),
+        ]);
+        Object.assign(runs, { noCli, noStack, badTo });
+    });
 
     it("says, in one line with exit 2, that it needs the Pulumi CLI when none is on PATH", () => {
-        const result = run(["--stack", "prod"]);
-        assert.strictEqual(result.status, 2);
-        assert.strictEqual(result.stdout, "");
-        assert.match(result.stderr.trim(), /^rollback needs the Pulumi CLI on PATH .*retry$/);
+        assert.strictEqual(runs.noCli.status, 2);
+        assert.strictEqual(runs.noCli.stdout, "");
+        assert.match(runs.noCli.stderr.trim(), /^rollback needs the Pulumi CLI on PATH .*retry$/);
     });
 
     it("refuses bad usage in one line with exit 2", () => {
-        assert.strictEqual(run([]).stderr.trim(), "--stack is required. usage: npm run rollback -- --stack <name> [--to <update version>] [--yes]");
-        assert.strictEqual(run(["--stack", "prod", "--to", "0"]).stderr.trim(), '--to must be an update version (a whole number ≥ 1); got "0"');
+        assert.strictEqual(runs.noStack.status, 2);
+        assert.strictEqual(runs.noStack.stderr.trim(), "--stack is required. usage: npm run rollback -- --stack <name> [--to <update version>] [--yes]");
+        assert.strictEqual(runs.badTo.stderr.trim(), '--to must be an update version (a whole number ≥ 1); got "0"');
     });
 });

@@ -31,6 +31,6 @@ const compiled = path.join(root, "out", `${tool}.js`);
 if (fs.existsSync(stamp) && fs.existsSync(compiled) && fs.statSync(stamp).mtimeMs >= newestSource()) {
     require(compiled);
 } else {
-    require("ts-node").register({ transpileOnly: true });
+    require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
     require(path.join(root, `${tool}.ts`));
 }

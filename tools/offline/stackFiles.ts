@@ -2,15 +2,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 
-/** The project directory (the one holding Pulumi.yaml), whether running from source or from out/. */
-function findProjectRoot(start: string): string {
-    for (let dir = start; ; dir = path.dirname(dir)) {
+function findProjectRoot(start: string): string | undefined {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
         if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-        if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${start}`);
+        if (path.dirname(dir) === dir) return undefined;
     }
 }
 
-export const ROOT = findProjectRoot(__dirname);
+/**
+ * The project directory: the nearest Pulumi.yaml at or above the working directory, as the
+ * Pulumi CLI finds it, else the one above this module (source or out/).
+ */
+export const ROOT = findProjectRoot(process.cwd()) ?? findProjectRoot(__dirname) ?? process.cwd();
 
 export class StackFileError extends Error {}
 
