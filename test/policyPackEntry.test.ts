@@ -14,11 +14,14 @@ describe("policy pack entry (policies/index.ts)", () => {
                     if (out.includes("\n")) resolve(out.split("\n")[0]);
                 });
                 child.on("exit", (code) => reject(new Error(`pack exited ${code} before printing a port`)));
-                setTimeout(() => reject(new Error("no port within 15 s")), 15000);
+                setTimeout(() => reject(new Error("no port within 15 s")), 15000).unref();
             });
             assert.match(firstLine, /^\d{2,5}$/);
         } finally {
-            child.kill();
+            // The analyzer keeps serving after SIGTERM until the engine lets go; end it outright.
+            const exited = new Promise((resolve) => child.once("close", resolve));
+            child.kill("SIGKILL");
+            await exited;
         }
     });
 
