@@ -5,6 +5,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
+import { readStackFile } from "../tools/offline/stackFiles";
 import { REPO, runTool, ToolResult } from "./cli";
 import { stackFileConfig } from "./fixtures";
 
@@ -32,19 +33,23 @@ describe("offline plan", () => {
 
     // The command-line runs start together: each is a whole Node process.
     const runs: Record<string, ToolResult> = {};
+    const CIPHER = "v1:Zm9vYmFyYmF6cXV4:c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1ub3Qtc2hvdw==";
+    let secretProject = "";
     before(async () => {
         const noNat = projectWith((c) => (c["egress-remediation:appRunner"].network.natMode = "none"));
         const worldOpen = projectWith((c) => (c["egress-remediation:appRunner"].dataStores.cidrSources = { everyone: "0.0.0.0/0" }));
         const badTimeout = projectWith((c) => (c["egress-remediation:appRunner"].service.healthCheck.timeout = 30));
-        const [json, world, nat, timeout, stack, flag] = await Promise.all([
+        secretProject = projectWith((c) => (c["aws:secretKey"] = { secure: CIPHER }));
+        const [json, world, nat, timeout, stack, flag, secret] = await Promise.all([
             runTool("tools/plan", ["--stack", "prod", "--json"]),
             runTool("tools/plan", ["--stack", "prod"], { cwd: worldOpen }),
             runTool("tools/plan", ["--stack", "prod"], { cwd: noNat }),
             runTool("tools/plan", ["--stack", "prod"], { cwd: badTimeout }),
             runTool("tools/plan", ["--stack", "staging"]),
             runTool("tools/plan", ["--stak", "prod"]),
+            runTool("tools/plan", ["--stack", "prod", "--json"], { cwd: secretProject }),
         ]);
-        Object.assign(runs, { json, world, nat, timeout, stack, flag });
+        Object.assign(runs, { json, world, nat, timeout, stack, flag, secret });
     });
 
     it("--json prints one object with stack, resources, violations and cost; exit 0", () => {
@@ -117,6 +122,25 @@ describe("offline plan", () => {
             "+- workloads-worker-task [containerDefinitions]",
             "~ app-service [sourceConfiguration]",
         ]);
+    });
+
+    it("--against: turning the ECS part off deletes its resources and nothing else", async () => {
+        const before = await buildPlan("prod");
+        const after = await buildPlan("prod", {}, (c) => ((c["egress-remediation:ecs"] as any).enabled = false));
+        const changes = diffPlans(before.document.resources, after.document.resources);
+        assert.ok(changes.length > 0 && changes.every((c) => c.op === "-"), JSON.stringify(changes));
+        assert.deepStrictEqual(
+            changes.map((c) => c.name).filter((n) => !n.startsWith("workloads")),
+            ["ecs-account"],
+        );
+    });
+
+    it("never prints a secure: value, and the program sees the key as secret", () => {
+        assert.strictEqual(runs.secret.status, 0, runs.secret.stderr);
+        assert.ok(!runs.secret.stdout.includes(CIPHER) && !runs.secret.stderr.includes(CIPHER));
+        const file = readStackFile("prod", secretProject);
+        assert.strictEqual(file.config["aws:secretKey"], "[secret]");
+        assert.deepStrictEqual(file.secretKeys, ["aws:secretKey"]);
     });
 
     it("--against a plan read back from JSON reports no changes for the same config", async () => {

@@ -1,6 +1,6 @@
 import { parseArgs } from "util";
-import { fail, readJsonFile } from "./cli";
-import { evaluatePolicies, mandatoryCount, PackConfig } from "./offline/evaluatePolicies";
+import { fail, loadPolicyConfig, readJsonFile } from "./cli";
+import { evaluatePolicies, mandatoryCount } from "./offline/evaluatePolicies";
 import { InputError, resourcesFromDocument } from "./offline/readResources";
 import { violationTable } from "./offline/violationTable";
 
@@ -11,19 +11,20 @@ function main(): void {
     try {
         parsed = parseArgs({ options: { json: { type: "boolean", default: false }, "policy-config": { type: "string" } }, allowPositionals: true });
     } catch (error) {
-        fail(`${(error as Error).message.split("\n")[0]} ${USAGE}`);
+        return fail(`${(error as Error).message.split("\n")[0]} ${USAGE}`);
     }
     const { values, positionals } = parsed;
-    if (positionals.length !== 1) fail(`expected exactly one input file; got ${positionals.length}. ${USAGE}`);
+    if (positionals.length !== 1) return fail(`expected exactly one input file; got ${positionals.length}. ${USAGE}`);
 
-    const packConfig = values["policy-config"] ? (readJsonFile(values["policy-config"], "policy config") as PackConfig) : {};
-    let evaluation;
+    const packConfig = loadPolicyConfig(values["policy-config"]);
+    let resources;
     try {
-        evaluation = evaluatePolicies(resourcesFromDocument(readJsonFile(positionals[0], "input")), packConfig);
+        resources = resourcesFromDocument(readJsonFile(positionals[0], "input"));
     } catch (error) {
-        if (error instanceof InputError || /policy config/.test((error as Error).message)) fail(`${positionals[0]}: ${(error as Error).message}`);
+        if (error instanceof InputError) return fail(`${positionals[0]}: ${error.message}`);
         throw error;
     }
+    const evaluation = evaluatePolicies(resources, packConfig);
 
     if (values.json) {
         process.stdout.write(JSON.stringify({ resourcesChecked: evaluation.resourcesChecked, violations: evaluation.violations }) + "\n");
@@ -36,4 +37,8 @@ function main(): void {
     process.exitCode = mandatoryCount(evaluation) > 0 ? 1 : 0;
 }
 
-main();
+try {
+    main();
+} catch (error) {
+    fail(`check failed: ${String((error as Error).message).split("\n")[0]}`);
+}

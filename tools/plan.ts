@@ -1,7 +1,7 @@
 import { parseArgs } from "util";
-import { fail, readJsonFile } from "./cli";
+import { fail, loadPolicyConfig, readJsonFile } from "./cli";
 import { diffPlans } from "./offline/diffPlans";
-import { mandatoryCount, PackConfig } from "./offline/evaluatePolicies";
+import { mandatoryCount } from "./offline/evaluatePolicies";
 import { buildPlan, PlanConfigError, PlanDocument } from "./offline/planDocument";
 import { renderChanges, renderPlan } from "./offline/renderPlan";
 import { StackFileError } from "./offline/stackFiles";
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
         return fail(`${(error as Error).message.split("\n")[0]} ${USAGE}`);
     }
     const { values } = parsed;
-    const packConfig = values["policy-config"] ? (readJsonFile(values["policy-config"], "policy config") as PackConfig) : {};
+    const packConfig = loadPolicyConfig(values["policy-config"]);
     const before = values.against ? previousPlan(values.against) : undefined;
 
     let plan;
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         plan = await buildPlan(values.stack!, packConfig);
     } catch (error) {
         if (error instanceof PlanConfigError) return fail(error.problems.join("\n"));
-        if (error instanceof StackFileError || /policy config/.test((error as Error).message)) return fail((error as Error).message);
+        if (error instanceof StackFileError) return fail(error.message);
         throw error;
     }
 

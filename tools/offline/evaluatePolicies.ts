@@ -40,6 +40,9 @@ export interface Evaluation {
 export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
 
 class NotApplicable extends Error {}
+
+/** A policy config (`--policy-config`, as `--policy-pack-config`) that names an unknown policy, level or shape. */
+export class PolicyConfigError extends Error {}
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 interface Prepared {
@@ -51,8 +54,14 @@ interface Prepared {
 /** Merges each policy's schema defaults with the pack config; refuses unknown names and levels. */
 export function preparePolicies(packConfig: PackConfig = {}, policies = allPolicies): Map<string, Prepared> {
     const byName = new Map(policies.map((p) => [p.name, p]));
-    for (const name of Object.keys(packConfig)) {
-        if (name !== "all" && !byName.has(name)) throw new Error(`policy config names unknown policy "${name}"; known: ${[...byName.keys()].join(", ")}`);
+    if (packConfig === null || typeof packConfig !== "object" || Array.isArray(packConfig)) {
+        throw new PolicyConfigError("must be a JSON object of policy name → enforcement level or { enforcementLevel, …settings }");
+    }
+    for (const [name, value] of Object.entries(packConfig)) {
+        if (name !== "all" && !byName.has(name)) throw new PolicyConfigError(`names unknown policy "${name}"; known: ${[...byName.keys()].join(", ")}`);
+        if (typeof value !== "string" && (value === null || typeof value !== "object" || Array.isArray(value))) {
+            throw new PolicyConfigError(`"${name}" must be an enforcement level or an object; got ${JSON.stringify(value)}`);
+        }
     }
     const prepared = new Map<string, Prepared>();
     for (const policy of policies) {
@@ -60,7 +69,7 @@ export function preparePolicies(packConfig: PackConfig = {}, policies = allPolic
         const settings = typeof given === "string" ? { enforcementLevel: given } : (given ?? {});
         const level = settings.enforcementLevel ?? policy.enforcementLevel ?? "advisory";
         if (!LEVELS.includes(level))
-            throw new Error(`policy config "${policy.name}.enforcementLevel" must be one of ${LEVELS.join(", ")}; got ${JSON.stringify(level)}`);
+            throw new PolicyConfigError(`"${policy.name}.enforcementLevel" must be one of ${LEVELS.join(", ")}; got ${JSON.stringify(level)}`);
         const defaults = Object.fromEntries(
             Object.entries(policy.configSchema?.properties ?? {}).map(([k, schema]) => [k, (schema as { default?: unknown }).default]),
         );
