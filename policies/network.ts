@@ -123,13 +123,14 @@ export const appRunnerVpcEgressHasNat: StackValidationPolicy = {
                 continue;
             }
             const subnets = known(() => asArray(connector.props.subnets)) ?? [];
+            const subnetDeps = connector.propertyDependencies?.subnets ?? [];
             const fromAwsx = resources.find(
-                (r) =>
-                    r.type === TYPES.awsxVpc &&
-                    (connector.propertyDependencies?.subnets ?? []).some((d) => d.urn === r.urn || subnetsOf(r).some((s) => subnets.includes(s))),
+                (r) => r.type === TYPES.awsxVpc && (subnetDeps.some((d) => d.urn === r.urn) || subnetsOf(r).some((s) => subnets.includes(s))),
             );
             if (fromAwsx) {
-                const strategy = known(() => fromAwsx.props.natGateways?.strategy);
+                // As an input `natGateways` is `{ strategy }`; as an output, the NAT gateways awsx made.
+                const natGateways = known(() => fromAwsx.props.natGateways);
+                const strategy = Array.isArray(natGateways) ? (natGateways.length > 0 ? "some" : "None") : natGateways?.strategy;
                 if (strategy === "None")
                     report(
                         `App Runner service ${service.name}: connector ${connector.name} uses subnets of ${fromAwsx.name}, whose natGateways strategy is None; the service cannot reach the internet.`,

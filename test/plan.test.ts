@@ -70,6 +70,19 @@ describe("offline plan", () => {
         assert.match(runs.nat.stdout, /apprunner-vpc-egress-has-nat +│ mandatory │ 1 violation/);
     });
 
+    it("dev (greenfield, awsx VPC with a NAT strategy): no violations, one NAT priced; with strategy None, the NAT policy fails", async () => {
+        const dev = await buildPlan("dev");
+        assert.deepStrictEqual(dev.evaluation.violations, []);
+        assert.strictEqual(dev.document.cost.monthlyUsd, 36.5);
+        const noNat = await buildPlan("dev", {}, (c) => ((c["egress-remediation:appRunner"] as any).network.natMode = "none"));
+        assert.deepStrictEqual(
+            noNat.evaluation.violations.map((v) => v.policyName),
+            ["apprunner-vpc-egress-has-nat"],
+        );
+        assert.match(noNat.evaluation.violations[0].message, /uses subnets of egress-vpc, whose natGateways strategy is None/);
+        assert.strictEqual(noNat.document.cost.monthlyUsd, 0);
+    });
+
     it("a stack without the NAT fails exactly the NAT policy, on the App Runner service", async () => {
         const open = await buildPlan("prod", {}, (c) => {
             (c["egress-remediation:appRunner"] as any).network.natMode = "none";

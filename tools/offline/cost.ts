@@ -28,36 +28,42 @@ export interface CostEstimate {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** Monthly cost of the hourly-billed resources; `regionOf` says where each one lives. */
-export function estimateCost(resources: readonly { type: string; name: string }[], regionOf: (name: string) => string): CostEstimate {
+function natItem(resource: string, region: string, note = ""): CostItem {
+    const price = NAT_PRICES[region];
+    return {
+        resource,
+        type: "aws:ec2/natGateway:NatGateway",
+        region,
+        monthlyUsd: price ? round(price.hourly * HOURS_PER_MONTH) : null,
+        note: price ? `$${price.hourly}/h + $${price.perGb}/GB processed${note}` : `no price for ${region} in the table`,
+    };
+}
+
+function publicIpItem(resource: string, region: string, note = ""): CostItem {
+    return {
+        resource,
+        type: "aws:ec2/eip:Eip",
+        region,
+        monthlyUsd: round(PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH),
+        note: `public IPv4 $${PUBLIC_IPV4_HOURLY}/h${note}`,
+    };
+}
+
+/**
+ * Monthly cost of the hourly-billed resources; `regionOf` says where each one lives. An awsx
+ * VPC is priced by the NAT gateways its outputs list (offline: as many as its strategy makes).
+ */
+export function estimateCost(resources: readonly { type: string; name: string; natGateways?: unknown }[], regionOf: (name: string) => string): CostEstimate {
     const items: CostItem[] = [];
     for (const r of resources) {
         const region = regionOf(r.name);
-        if (r.type === "aws:ec2/natGateway:NatGateway") {
-            const price = NAT_PRICES[region];
-            items.push({
-                resource: r.name,
-                type: r.type,
-                region,
-                monthlyUsd: price ? round(price.hourly * HOURS_PER_MONTH) : null,
-                note: price ? `$${price.hourly}/h + $${price.perGb}/GB processed` : `no price for ${region} in the table`,
-            });
-        } else if (r.type === "aws:ec2/eip:Eip") {
-            items.push({
-                resource: r.name,
-                type: r.type,
-                region,
-                monthlyUsd: round(PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH),
-                note: `public IPv4 $${PUBLIC_IPV4_HOURLY}/h`,
-            });
-        } else if (r.type === "awsx:ec2:Vpc") {
-            items.push({
-                resource: r.name,
-                type: r.type,
-                region,
-                monthlyUsd: null,
-                note: "awsx creates its NAT gateways remotely; priced by `pulumi preview`, not here",
-            });
+        if (r.type === "aws:ec2/natGateway:NatGateway") items.push(natItem(r.name, region));
+        else if (r.type === "aws:ec2/eip:Eip") items.push(publicIpItem(r.name, region));
+        else if (r.type === "awsx:ec2:Vpc") {
+            const count = Array.isArray(r.natGateways) ? r.natGateways.length : 0;
+            for (let i = 1; i <= count; i++) {
+                items.push(natItem(`${r.name} NAT ${i}`, region, " (created by awsx)"), publicIpItem(`${r.name} NAT ${i} IP`, region, " (created by awsx)"));
+            }
         }
     }
     return { monthlyUsd: round(items.reduce((sum, i) => sum + (i.monthlyUsd ?? 0), 0)), items };

@@ -55,16 +55,21 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>,
         case "aws:cloudwatch/logGroup:LogGroup":
             return { name: stringInput(inputs, "name", name), arn: `arn:aws:logs:offline:000000000000:log-group:${stringInput(inputs, "name", name)}` };
         case "awsx:ec2:Vpc": {
+            // A remote component: its children never reach the mocks. Invent the ids its outputs
+            // would list, as many NAT gateways (each with an EIP and a private route table) as
+            // the requested strategy creates, so the plan and the NAT policy see the same shape.
             const azCount = typeof inputs.numberOfAvailabilityZones === "number" ? inputs.numberOfAvailabilityZones : 2;
-            const subnets = (kind: string) => Array.from({ length: azCount }, (_, i) => `subnet-${shortHash(`${name}-${kind}-${i}`)}`);
+            const strategy = (inputs.natGateways as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
+            const natCount = strategy === "None" ? 0 : strategy === "Single" ? 1 : azCount;
+            const ids = (kind: string, count: number) => Array.from({ length: count }, (_, i) => `${kind}-${shortHash(`${name}-${kind}-${i}`)}`);
             return {
                 vpcId: `vpc-${shortHash(name)}`,
-                privateSubnetIds: subnets("private"),
-                publicSubnetIds: subnets("public"),
+                privateSubnetIds: ids("subnet-private", azCount).map((id) => id.replace("subnet-private", "subnet")),
+                publicSubnetIds: ids("subnet-public", azCount).map((id) => id.replace("subnet-public", "subnet")),
                 isolatedSubnetIds: [],
-                natGateways: [],
-                eips: [],
-                routeTables: [],
+                natGateways: ids("nat", natCount).map((id) => ({ id })),
+                eips: ids("eipalloc", natCount).map((id, i) => ({ id, publicIp: `${DOC_NET}.${200 + i}` })),
+                routeTables: ids("rtb", azCount).map((id) => ({ id })),
             };
         }
         default:

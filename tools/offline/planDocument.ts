@@ -117,7 +117,10 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         protect: resources[i].protect,
     }));
     const evaluation = evaluatePolicies(underCheck, packConfig);
-    const cost = estimateCost(run.mocks.resources, regionsOf(run, String(config["aws:region"] ?? "us-east-1")));
+    const cost = estimateCost(
+        run.mocks.resources.map((r) => ({ type: r.type, name: r.name, natGateways: r.state.natGateways })),
+        regionsOf(run, String(config["aws:region"] ?? "us-east-1")),
+    );
     return {
         document: { stack, resources, violations: evaluation.violations, cost },
         evaluation,
