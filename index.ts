@@ -36,7 +36,6 @@ let dataStores: DataStoreAccess | undefined;
 let workloads: EcsWorker | undefined;
 
 if (appRunner) {
-    const provider = appRunnerProvider;
     const net = appRunner.network;
     egress = new VpcEgress(
         "egress",
@@ -49,7 +48,7 @@ if (appRunner) {
             greenfield: net.vpcId ? undefined : { cidrBlock: net.cidrBlock, azCount: net.azCount },
             adopt: { connectorArn: appRunner.adopt.connectorArn, connectorSecurityGroupId: appRunner.adopt.connectorSecurityGroupId },
         },
-        { provider },
+        { provider: appRunnerProvider },
     );
     service = new AppRunnerService(
         "app",
@@ -67,7 +66,7 @@ if (appRunner) {
             vpcConnectorArn: egress.routedConnectorArn,
             adoptServiceArn: appRunner.adopt.serviceArn,
         },
-        { provider },
+        { provider: appRunnerProvider },
     );
 }
 

@@ -116,13 +116,14 @@ export class VpcEgress extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`VpcEgress ${name}: ${problems.join("; ")}`);
         const natMode = args.natMode ?? "single";
 
-        let routing: pulumi.Resource[] = [];
+        /** Values that resolve only once every connector subnet can reach a NAT gateway. */
+        let routesReady: pulumi.Input<unknown>[];
         if (args.existing) {
             const existing = args.existing;
             this.vpcId = pulumi.output(existing.vpcId);
             this.connectorSubnetIds = pulumi.output([...existing.connectorSubnetIds]);
             const nats = planNatPlacement(existing, natMode).map((placement) => this.natWithRoutes(name, existing.vpcId, placement));
-            routing = nats.flatMap((n) => n.routing);
+            routesReady = nats.flatMap((n) => n.routing.map((r) => r.id));
             this.natGatewayIds = pulumi.all(nats.map((n) => n.nat.id));
             this.natPublicIps = pulumi.all(nats.map((n) => n.eip.publicIp));
             this.routeTableIds = pulumi.all(nats.map((n) => n.routeTable.id));
@@ -142,7 +143,8 @@ export class VpcEgress extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            routing = [vpc];
+            // awsx registers these outputs after it has made the NAT gateways and private routes.
+            routesReady = [vpc.natGateways, vpc.routeTables];
             this.vpcId = vpc.vpcId;
             this.connectorSubnetIds = vpc.privateSubnetIds;
             this.natGatewayIds = vpc.natGateways.apply((nats) => pulumi.all(nats.map((n) => n.id)));
@@ -176,9 +178,7 @@ export class VpcEgress extends pulumi.ComponentResource {
 
         this.connectorSecurityGroupId = connectorSg.id;
         this.connectorArn = connector.arn;
-        this.routedConnectorArn = pulumi
-            .all([connector.arn, ...routing.map((r) => (r instanceof pulumi.CustomResource ? r.id : pulumi.output(r.urn)))])
-            .apply(([arn]) => arn);
+        this.routedConnectorArn = pulumi.all([connector.arn, ...routesReady]).apply(([arn]) => arn);
         this.registerOutputs({
             vpcId: this.vpcId,
             connectorArn: this.connectorArn,
@@ -207,6 +207,6 @@ export class VpcEgress extends pulumi.ComponentResource {
         const associations = placement.connectorSubnetIds.map(
             (subnetId) => new aws.ec2.RouteTableAssociation(`${name}-rta-${subnetId}`, { subnetId, routeTableId: routeTable.id }, { parent: this }),
         );
-        return { eip, nat, routeTable, routing: [route, ...associations] as pulumi.Resource[] };
+        return { eip, nat, routeTable, routing: [route, ...associations] };
     }
 }
