@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem, healthCheckProblems, instanceSizeForApi, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
+import { healthCheckProblems, instanceSizeForApi, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
+import { formatProblem } from "../policies/lib/problems";
 import { parseImage, unpinnedImageReason } from "../policies/lib/images";
 import { adoptOptions } from "./adopt";
 

@@ -1,21 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { formatProblem } from "../policies/lib/problems";
 import { adoptOptions } from "./adopt";
+import { ExistingVpc, NatMode, NatPlacement, natLayoutProblems, planNatPlacement } from "./natLayout";
 
-/** `none` builds no NAT: the seeds' state, in which VPC egress cannot reach the internet. */
-export type NatMode = "single" | "perAz" | "none";
-
-export interface ExistingVpc {
-    /** The VPC the connector and NAT live in. */
-    readonly vpcId: string;
-    /** Subnets the App Runner VPC connector places its ENIs in; each gets a route to a NAT. */
-    readonly connectorSubnetIds: readonly string[];
-    /** Subnets whose default route is an internet gateway; NAT gateways go here. */
-    readonly publicSubnetIds: readonly string[];
-    /** Subnet id → AZ. Required for `perAz`, ignored for `single`. */
-    readonly subnetAzs?: Readonly<Record<string, string>>;
-}
+export { ExistingVpc, NatMode, NatPlacement, planNatPlacement };
 
 export interface NewVpc {
     /** @default "10.40.0.0/16" */
@@ -45,22 +35,7 @@ export interface VpcEgressArgs {
 export function vpcEgressProblems(args: VpcEgressArgs): string[] {
     const problems: string[] = [];
     if (!!args.existing === !!args.greenfield) problems.push("exactly one of `existing` and `greenfield` must be given");
-    const existing = args.existing;
-    if (!existing) return problems;
-    if (existing.connectorSubnetIds.length === 0) problems.push("`existing.connectorSubnetIds` must list at least one subnet");
-    if (existing.publicSubnetIds.length === 0) problems.push("`existing.publicSubnetIds` must list at least one subnet for the NAT gateway");
-    for (const id of existing.publicSubnetIds) {
-        if (existing.connectorSubnetIds.includes(id))
-            problems.push(`\`existing.publicSubnetIds\` must not contain connector subnet ${id}: its default route would point at its own NAT`);
-    }
-    if ((args.natMode ?? "single") === "perAz") {
-        const azs = existing.subnetAzs ?? {};
-        const publicAzs = new Set(existing.publicSubnetIds.map((id) => azs[id]));
-        for (const id of existing.connectorSubnetIds) {
-            if (!azs[id]) problems.push(`\`existing.subnetAzs\` has no AZ for connector subnet ${id} (required for natMode perAz)`);
-            else if (!publicAzs.has(azs[id])) problems.push(`connector subnet ${id} is in ${azs[id]}, where no public subnet is listed for its NAT`);
-        }
-    }
+    if (args.existing) problems.push(...natLayoutProblems(args.existing, args.natMode ?? "single").map((p) => formatProblem("existing", p)));
     return problems;
 }
 
@@ -69,29 +44,6 @@ const NAT_STRATEGY: Record<NatMode, awsx.ec2.NatGatewayStrategy> = {
     perAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
     none: awsx.ec2.NatGatewayStrategy.None,
 };
-
-/** Which public subnet hosts each NAT, and which connector subnets route through it. */
-export interface NatPlacement {
-    readonly key: string;
-    readonly publicSubnetId: string;
-    readonly connectorSubnetIds: string[];
-}
-
-export function planNatPlacement(existing: ExistingVpc, natMode: NatMode): NatPlacement[] {
-    if (natMode === "none") return [];
-    if (natMode === "single") {
-        return [{ key: "", publicSubnetId: existing.publicSubnetIds[0], connectorSubnetIds: [...existing.connectorSubnetIds] }];
-    }
-    const azs = existing.subnetAzs ?? {};
-    const byAz = new Map<string, NatPlacement>();
-    for (const subnetId of existing.connectorSubnetIds) {
-        const az = azs[subnetId];
-        const placement = byAz.get(az) ?? { key: az, publicSubnetId: existing.publicSubnetIds.find((id) => azs[id] === az)!, connectorSubnetIds: [] };
-        placement.connectorSubnetIds.push(subnetId);
-        byAz.set(az, placement);
-    }
-    return [...byAz.values()];
-}
 
 /**
  * App Runner egress through a VPC connector, with NAT so the service reaches the internet

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { healthCheckProblems, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
 import { unpinnedImageReason } from "../policies/lib/images";
 import { parseCidr } from "../policies/lib/cidr";
+import { natLayoutProblems } from "../components/natLayout";
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
@@ -102,25 +103,9 @@ const networkSchema = z
         if (!existing && (net.connectorSubnetIds || net.publicSubnetIds)) {
             ctx.addIssue({ code: "custom", path: ["vpcId"], message: "is required when subnet ids are given (omit all three for a new VPC)" });
         }
-        for (const id of net.publicSubnetIds ?? []) {
-            if (net.connectorSubnetIds?.includes(id)) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["publicSubnetIds"],
-                    message: `${id} is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway`,
-                });
-            }
-        }
-        if (existing && net.natMode === "perAz") {
-            const publicAzs = new Set((net.publicSubnetIds ?? []).map((id) => net.subnetAzs[id]));
-            for (const id of [...(net.connectorSubnetIds ?? []), ...(net.publicSubnetIds ?? [])]) {
-                if (!net.subnetAzs[id]) ctx.addIssue({ code: "custom", path: ["subnetAzs", id], message: "is required for natMode perAz" });
-            }
-            for (const id of net.connectorSubnetIds ?? []) {
-                const az = net.subnetAzs[id];
-                if (az && !publicAzs.has(az))
-                    ctx.addIssue({ code: "custom", path: ["subnetAzs", id], message: `is in ${az}, where no public subnet is listed for its NAT` });
-            }
+        if (existing && net.connectorSubnetIds && net.publicSubnetIds) {
+            const layout = { connectorSubnetIds: net.connectorSubnetIds, publicSubnetIds: net.publicSubnetIds, subnetAzs: net.subnetAzs };
+            for (const { field, message } of natLayoutProblems(layout, net.natMode)) ctx.addIssue({ code: "custom", path: field.split("."), message });
         }
     });
 

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { formatProblem, healthCheckProblems, instanceSizeProblem } from "./lib/appRunnerLimits";
+import { healthCheckProblems, instanceSizeProblem } from "./lib/appRunnerLimits";
+import { formatProblem } from "./lib/problems";
 import { unpinnedImageReason } from "./lib/images";
 import { asArray, forTypes, TYPES } from "./lib/resourceTypes";
 

@@ -50,7 +50,9 @@ describe("VpcEgress", () => {
 
     it("refuses a NAT subnet that is also a connector subnet", () => {
         const problems = vpcEgressProblems({ connectorName: "c", existing: { ...existing, publicSubnetIds: ["subnet-0c3e9b306737c3fb2"] } });
-        assert.match(problems.join(), /must not contain connector subnet subnet-0c3e9b306737c3fb2/);
+        assert.deepStrictEqual(problems, [
+            "`existing.publicSubnetIds` subnet-0c3e9b306737c3fb2 is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway",
+        ]);
         assert.throws(
             () => new VpcEgress("bad", { connectorName: "c", existing: { ...existing, publicSubnetIds: ["subnet-0c3e9b306737c3fb2"] } }),
             /VpcEgress bad:/,
@@ -59,7 +61,7 @@ describe("VpcEgress", () => {
 
     it("refuses perAz when a connector subnet's AZ has no public subnet", () => {
         const problems = vpcEgressProblems({ connectorName: "c", natMode: "perAz", existing: { ...existing, publicSubnetIds: ["subnet-09f0b6b22836f635b"] } });
-        assert.deepStrictEqual(problems, ["connector subnet subnet-0dd152da6d977861c is in us-east-1b, where no public subnet is listed for its NAT"]);
+        assert.deepStrictEqual(problems, ["`existing.subnetAzs.subnet-0dd152da6d977861c` is in us-east-1b, where no public subnet is listed for its NAT"]);
     });
 
     it("plans a single NAT in the first public subnet for all connector subnets", () => {

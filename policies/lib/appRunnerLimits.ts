@@ -1,3 +1,5 @@
+import { FieldProblem } from "./problems";
+
 /**
  * App Runner's documented limits, shared by the component (which refuses bad config before
  * anything is sent to AWS) and the policy pack (which catches the same values in any program).
@@ -28,16 +30,6 @@ const UNITS: Record<HealthCheckField, string> = {
     healthyThreshold: "checks",
     unhealthyThreshold: "checks",
 };
-
-export interface FieldProblem {
-    readonly field: string;
-    /** What is allowed and what was given, without the field name. */
-    readonly message: string;
-}
-
-export function formatProblem(keyPrefix: string, problem: FieldProblem): string {
-    return `\`${keyPrefix}.${problem.field}\` ${problem.message}`;
-}
 
 /** Problems with a health check; empty when App Runner would accept it. */
 export function healthCheckProblems(check: HealthCheckValues): FieldProblem[] {
