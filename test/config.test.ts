@@ -81,6 +81,16 @@ describe("stack config validation", () => {
         ]);
     });
 
+    it("refuses perAz without an AZ for every subnet, naming each subnet", () => {
+        const problems = prodWith((c) => {
+            c.appRunner.network.natMode = "perAz";
+            c.appRunner.network.subnetAzs = { "subnet-0c3e9b306737c3fb2": "us-east-1a", "subnet-09f0b6b22836f635b": "us-east-1a" };
+        });
+        assert.deepStrictEqual(problems, [
+            "egress-remediation:appRunner.network.subnetAzs.subnet-0dd152da6d977861c is required for natMode perAz; got nothing",
+        ]);
+    });
+
     it("refuses an unknown top-level key and an empty stack", () => {
         assert.deepStrictEqual(validateStackConfig({ appRuner: {} }), {
             ok: false,
