@@ -199,6 +199,92 @@ describe("CIDR coverage", () => {
     });
 });
 
+describe("every policy, every resource shape it covers: one violating and one compliant case", () => {
+    const td = (image: string) => ({ containerDefinitions: JSON.stringify([{ name: "api", image }]) });
+    const cases: [policy: string, type: string, violating: Record<string, unknown>, compliant: Record<string, unknown>][] = [
+        [WORLD, TYPES.securityGroup, { ingress: [tcp(5432, 5432, ["0.0.0.0/0"])] }, { ingress: [tcp(5432, 5432, ["10.0.0.0/8"])] }],
+        [
+            WORLD,
+            TYPES.defaultSecurityGroup,
+            { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] },
+            { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] },
+        ],
+        [
+            WORLD,
+            TYPES.securityGroupRule,
+            { type: "ingress", protocol: "tcp", fromPort: 6379, toPort: 6379, ipv6CidrBlocks: ["::/0"] },
+            { type: "ingress", protocol: "tcp", fromPort: 6379, toPort: 6379, sourceSecurityGroupId: "sg-1" },
+        ],
+        [WORLD, TYPES.ingressRule, { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, { ipProtocol: "-1", referencedSecurityGroupId: "sg-1" }],
+        ["rds-not-publicly-accessible", TYPES.rdsInstance, { publiclyAccessible: true }, { publiclyAccessible: false }],
+        ["rds-not-publicly-accessible", TYPES.rdsClusterInstance, { publiclyAccessible: true }, {}],
+        ["elasticache-not-in-default-security-group", TYPES.elasticacheCluster, { engine: "redis" }, { engine: "redis", securityGroupIds: ["sg-redis"] }],
+        ["elasticache-not-in-default-security-group", TYPES.elasticacheReplicationGroup, { securityGroupIds: [] }, { securityGroupIds: ["sg-redis"] }],
+        [
+            "apprunner-health-check-within-limits",
+            TYPES.appRunnerService,
+            { healthCheckConfiguration: { protocol: "TCP", path: "/health" } },
+            { healthCheckConfiguration: { protocol: "TCP" } },
+        ],
+        [
+            "apprunner-instance-size-allowed",
+            TYPES.appRunnerService,
+            { instanceConfiguration: { cpu: "2 vCPU", memory: "2 GB" } },
+            { instanceConfiguration: { cpu: "2 vCPU", memory: "4 GB" } },
+        ],
+        [
+            "ecs-circuit-breaker-rolls-back",
+            TYPES.ecsService,
+            { deploymentCircuitBreaker: { enable: false, rollback: false } },
+            { deploymentCircuitBreaker: { enable: true, rollback: true } },
+        ],
+        ["container-images-pinned", TYPES.ecsTaskDefinition, td("repo/api:latest"), td("repo/api:v9")],
+        [
+            "container-images-pinned",
+            TYPES.appRunnerService,
+            { sourceConfiguration: { imageRepository: { imageIdentifier: "repo/app:master" } } },
+            { sourceConfiguration: { imageRepository: { imageIdentifier: "repo/app:v19-photo-fix" } } },
+        ],
+        ["log-groups-have-retention", TYPES.logGroup, { retentionInDays: 0 }, { retentionInDays: 30 }],
+    ];
+    for (const [policy, type, violating, compliant] of cases) {
+        it(`${policy} on ${type}`, () => {
+            assert.strictEqual(violationsOf([resource(type, violating)], policy).length, 1, "violating case not reported");
+            assert.deepStrictEqual(violationsOf([resource(type, compliant)], policy), [], "compliant case reported");
+        });
+    }
+
+    it("no-world-open-database-ingress-across-rules, with the legacy SecurityGroupRule shape too", () => {
+        const rule = (cidr: string) =>
+            resource(TYPES.securityGroupRule, { type: "ingress", protocol: "tcp", fromPort: 1521, toPort: 1521, cidrBlocks: [cidr], securityGroupId: "sg-db" });
+        assert.strictEqual(violationsOf([rule("0.0.0.0/1"), rule("128.0.0.0/1")], "no-world-open-database-ingress-across-rules").length, 1);
+        assert.deepStrictEqual(violationsOf([rule("0.0.0.0/1"), rule("128.0.0.0/2")], "no-world-open-database-ingress-across-rules"), []);
+    });
+
+    it("apprunner-vpc-egress-has-nat accepts a default route written inline on the route table", () => {
+        const connector = resource(TYPES.vpcConnector, { subnets: ["subnet-a"] }, { outputs: { arn: "arn:conn" } });
+        const service = resource(TYPES.appRunnerService, { networkConfiguration: { egressConfiguration: { egressType: "VPC", vpcConnectorArn: "arn:conn" } } });
+        const nat = resource(TYPES.natGateway, { subnetId: "subnet-public" }, { outputs: { id: "nat-1" } });
+        const table = (natGatewayId: string) =>
+            resource(TYPES.routeTable, { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId }] }, { outputs: { id: "rtb-1" } });
+        const association = resource(TYPES.routeTableAssociation, { subnetId: "subnet-a", routeTableId: "rtb-1" });
+        assert.deepStrictEqual(violationsOf([connector, service, nat, table("nat-1"), association], "apprunner-vpc-egress-has-nat"), []);
+        assert.strictEqual(violationsOf([connector, service, nat, table("nat-other"), association], "apprunner-vpc-egress-has-nat").length, 1);
+    });
+
+    it("apprunner-vpc-egress-has-nat refuses a NAT that sits in a connector subnet (its own route would loop)", () => {
+        const connector = resource(TYPES.vpcConnector, { subnets: ["subnet-a"] }, { outputs: { arn: "arn:conn" } });
+        const service = resource(TYPES.appRunnerService, { networkConfiguration: { egressConfiguration: { egressType: "VPC", vpcConnectorArn: "arn:conn" } } });
+        const nat = resource(TYPES.natGateway, { subnetId: "subnet-a" }, { outputs: { id: "nat-1" } });
+        const table = resource(TYPES.routeTable, {}, { outputs: { id: "rtb-1" } });
+        const route = resource(TYPES.route, { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" });
+        const association = resource(TYPES.routeTableAssociation, { subnetId: "subnet-a", routeTableId: "rtb-1" });
+        assert.strictEqual(violationsOf([connector, service, nat, table, route, association], "apprunner-vpc-egress-has-nat").length, 1);
+        const egressDefault = resource(TYPES.appRunnerService, { networkConfiguration: { egressConfiguration: { egressType: "DEFAULT" } } });
+        assert.deepStrictEqual(violationsOf([egressDefault], "apprunner-vpc-egress-has-nat"), []);
+    });
+});
+
 describe("the other policies", () => {
     it("rds-not-publicly-accessible", () => {
         assert.strictEqual(violationsOf([resource(TYPES.rdsInstance, { publiclyAccessible: true })], "rds-not-publicly-accessible").length, 1);
