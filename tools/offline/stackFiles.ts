@@ -57,7 +57,7 @@ export function readStackFile(stack: string, root = ROOT): StackFile {
         project = (parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) ?? {}) as typeof project;
         stackDoc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as typeof stackDoc;
     } catch (error) {
-        throw new StackFileError(`cannot parse ${path.basename(file)}: ${(error as Error).message.split("\n")[0]}`);
+        throw new StackFileError(`cannot parse ${path.basename(file)}: ${(error as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
     const defaults = Object.fromEntries(
         Object.entries(project.config ?? {})
