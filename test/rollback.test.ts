@@ -4,6 +4,7 @@ import { diffConfig, planRollback, RollbackRefused } from "../tools/rollback/pla
 import { runRollback } from "../tools/rollback/runRollback";
 import { UpdateRecord } from "../tools/rollback/stackOperations";
 import { runTool, ToolResult } from "./cli";
+import { configJson } from "../tools/rollback/automationStack";
 import { FakeStack } from "./fakeStack";
 
 async function rollback(stack: FakeStack, options: { to?: number; yes?: boolean } = {}) {
@@ -116,6 +117,21 @@ describe("rollback", () => {
         stack.upError = Object.assign(new Error("[409] Conflict: Another update is currently in progress."), {});
         assert.match(await refusal(stack, { yes: true }), /another update of prod is running/);
         assert.deepStrictEqual(stack.config, before);
+    });
+
+    it("writes config back in the `pulumi config --json` shape, structured values as objectValue, secrets flagged", () => {
+        const json = JSON.parse(
+            configJson({
+                "aws:region": { value: "us-east-1" },
+                "egress-remediation:ecs": { value: '{"enabled":true}' },
+                "aws:secretKey": { value: "s3cr3t", secret: true },
+            }),
+        );
+        assert.deepStrictEqual(json, {
+            "aws:region": { value: "us-east-1", secret: false },
+            "egress-remediation:ecs": { value: '{"enabled":true}', secret: false, objectValue: { enabled: true } },
+            "aws:secretKey": { value: "s3cr3t", secret: true },
+        });
     });
 
     it("diffConfig reports added, removed and changed keys", () => {

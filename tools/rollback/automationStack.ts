@@ -31,14 +31,7 @@ export class AutomationStack implements StackOperations {
     async replaceConfig(config: StackConfigMap): Promise<void> {
         const stale = Object.keys(await this.stack.getAllConfig()).filter((key) => !(key in config));
         if (stale.length > 0) await this.stack.removeAllConfig(stale);
-        // The `pulumi config --json` shape keeps structured values structured in Pulumi.<stack>.yaml.
-        const json = Object.fromEntries(
-            Object.entries(config).map(([key, entry]) => {
-                const structured = /^[[{]/.test(entry.value) ? safeParse(entry.value) : undefined;
-                return [key, { value: entry.value, secret: !!entry.secret, ...(structured !== undefined ? { objectValue: structured } : {}) }];
-            }),
-        );
-        await this.stack.setAllConfigJson(JSON.stringify(json));
+        await this.stack.setAllConfigJson(configJson(config));
     }
 
     async pendingOperations(): Promise<number> {
@@ -72,6 +65,18 @@ function collect(event: EngineEvent, steps: PreviewOutcome["steps"], violations:
     if (meta) steps.push({ op: meta.op, urn: meta.urn, protect: !!meta.old?.protect });
     const policy = event.policyEvent;
     if (policy && policy.enforcementLevel === "mandatory") violations.push(`${policy.policyName}: ${policy.message}`);
+}
+
+/**
+ * The `pulumi config --json` shape that `setAllConfigJson` takes. Values that are JSON objects or
+ * arrays also go as `objectValue`, so structured keys stay structured in Pulumi.<stack>.yaml.
+ */
+export function configJson(config: StackConfigMap): string {
+    const entries = Object.entries(config).map(([key, entry]) => {
+        const structured = /^[[{]/.test(entry.value) ? safeParse(entry.value) : undefined;
+        return [key, { value: entry.value, secret: !!entry.secret, ...(structured !== undefined ? { objectValue: structured } : {}) }];
+    });
+    return JSON.stringify(Object.fromEntries(entries));
 }
 
 function safeParse(text: string): unknown {
