@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type * as Awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem } from "../policies/lib/problems";
 import { adoptOptions } from "./adopt";
@@ -39,11 +39,16 @@ export function vpcEgressProblems(args: VpcEgressArgs): string[] {
     return problems;
 }
 
-const NAT_STRATEGY: Record<NatMode, awsx.ec2.NatGatewayStrategy> = {
-    single: awsx.ec2.NatGatewayStrategy.Single,
-    perAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
-    none: awsx.ec2.NatGatewayStrategy.None,
-};
+const NAT_STRATEGY: Record<NatMode, `${Awsx.ec2.NatGatewayStrategy}`> = { single: "Single", perAz: "OnePerAz", none: "None" };
+
+/**
+ * awsx is loaded only when a new VPC is built: it pulls in the ECS and Docker SDKs, which cost
+ * every `pulumi preview` and offline plan of an existing VPC a noticeable part of a second.
+ */
+function loadAwsx(): typeof Awsx {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("@pulumi/awsx") as typeof Awsx;
+}
 
 /**
  * App Runner egress through a VPC connector, with NAT so the service reaches the internet
@@ -80,12 +85,13 @@ export class VpcEgress extends pulumi.ComponentResource {
             this.natPublicIps = pulumi.all(nats.map((n) => n.eip.publicIp));
             this.routeTableIds = pulumi.all(nats.map((n) => n.routeTable.id));
         } else {
+            const awsx = loadAwsx();
             const vpc = new awsx.ec2.Vpc(
                 `${name}-vpc`,
                 {
                     cidrBlock: args.greenfield?.cidrBlock ?? "10.40.0.0/16",
                     numberOfAvailabilityZones: args.greenfield?.azCount ?? 2,
-                    natGateways: { strategy: NAT_STRATEGY[natMode] },
+                    natGateways: { strategy: NAT_STRATEGY[natMode] as Awsx.ec2.NatGatewayStrategy },
                     subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
                     subnetSpecs: [
                         { type: awsx.ec2.SubnetType.Public, cidrMask: 24 },
