@@ -190,6 +190,28 @@ describe("no-world-open-database-ingress", () => {
     });
 });
 
+describe("offline evaluator", () => {
+    it("refuses an asynchronous policy rather than losing its violations", () => {
+        const asyncPolicy = {
+            name: "async-policy",
+            description: "an asynchronous policy",
+            enforcementLevel: "mandatory" as const,
+            validateResource: async () => undefined,
+        };
+        assert.throws(() => evaluatePolicies([resource(TYPES.logGroup, {})], {}, [asyncPolicy]), /policy async-policy is asynchronous/);
+    });
+
+    it("reports a policy that meets a preview-time unknown as not evaluated, as the engine does", () => {
+        const unknownRule = resource(TYPES.ingressRule, { ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+        const evaluation = evaluatePolicies([unknownRule]);
+        assert.deepStrictEqual(evaluation.violations, []);
+        assert.deepStrictEqual(
+            evaluation.notEvaluated.map((n) => n.policyName),
+            [WORLD],
+        );
+    });
+});
+
 describe("CIDR coverage", () => {
     it("knows when ranges cover a whole family", () => {
         const ranges = ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/1"].map((c) => parseCidr(c)!);

@@ -94,6 +94,11 @@ function notApplicable(reason?: string): never {
     throw new NotApplicable(reason);
 }
 
+/** The pack's policies are synchronous; an asynchronous one would report after this evaluator returned. */
+function mustBeSynchronous(policyName: string, result: unknown): void {
+    if (result instanceof Promise) throw new Error(`policy ${policyName} is asynchronous; the offline evaluator runs synchronous policies only`);
+}
+
 function isUnknownError(error: unknown): boolean {
     return (error as Error)?.constructor?.name === "UnknownValueError";
 }
@@ -119,14 +124,13 @@ export function evaluatePolicies(resources: readonly ResourceUnderCheck[], packC
         violations.push({ policyName: current.policy.name, enforcementLevel: current.level, urn: resource.urn, resourceType: resource.type, message });
     const applicableByType = new Map<string, typeof validations>();
     for (resource of resources) {
-        let applicable = applicableByType.get(resource.type);
+        const type = resource.type;
+        let applicable = applicableByType.get(type);
         if (!applicable) {
-            const type = resource.type;
             applicable = validations.filter((v) => !v.types || v.types.includes(type));
             applicableByType.set(type, applicable);
         }
         if (applicable.length === 0) continue;
-        const type = resource.type;
         // One args object per resource, shared by its policies; only the config differs between them.
         const args: ResourceValidationArgs = {
             type,
@@ -148,7 +152,7 @@ export function evaluatePolicies(resources: readonly ResourceUnderCheck[], packC
         for (current of applicable) {
             const { policy, validate } = current;
             try {
-                void validate(args, report);
+                mustBeSynchronous(policy.name, validate(args, report));
             } catch (error) {
                 if (error instanceof NotApplicable) continue;
                 if (isUnknownError(error)) notEvaluated.push({ policyName: policy.name, urn: resource.urn, reason: (error as Error).message });
@@ -162,15 +166,18 @@ export function evaluatePolicies(resources: readonly ResourceUnderCheck[], packC
         for (const policy of stackPolicies) {
             const { level, config } = prepared.get(policy.name)!;
             try {
-                void policy.validateStack({ resources: stack, stackTags, getConfig: <T extends object>() => config as T, notApplicable }, (message, urn) =>
-                    violations.push({
-                        policyName: policy.name,
-                        enforcementLevel: level,
-                        urn: urn ?? "",
-                        resourceType: stack.find((r) => r.urn === urn)?.type ?? "pulumi:pulumi:Stack",
-                        message,
-                    }),
+                const result = policy.validateStack(
+                    { resources: stack, stackTags, getConfig: <T extends object>() => config as T, notApplicable },
+                    (message, urn) =>
+                        violations.push({
+                            policyName: policy.name,
+                            enforcementLevel: level,
+                            urn: urn ?? "",
+                            resourceType: stack.find((r) => r.urn === urn)?.type ?? "pulumi:pulumi:Stack",
+                            message,
+                        }),
                 );
+                mustBeSynchronous(policy.name, result);
             } catch (error) {
                 if (error instanceof NotApplicable) continue;
                 if (isUnknownError(error)) notEvaluated.push({ policyName: policy.name, urn: "", reason: (error as Error).message });
