@@ -10,7 +10,7 @@ export interface DataStoreAccessArgs {
     readonly redisPort?: number;
     /**
      * Security groups allowed to reach both stores, by a short name used in rule names
-     * (e.g. `connector`, `ecs-tasks`). Only security-group sources: no CIDR is ever opened.
+     * (e.g. `connector`, `ecs-tasks`). CIDRs only through `cidrSources`, never by default.
      */
     readonly sources: Readonly<Record<string, pulumi.Input<string>>>;
     /**
@@ -74,33 +74,20 @@ export class DataStoreAccess extends pulumi.ComponentResource {
             { store: "postgres", sg: postgresSg, port: args.postgresPort ?? 5432, importIds: adopt.postgresIngressRuleIds ?? {} },
             { store: "redis", sg: redisSg, port: args.redisPort ?? 6379, importIds: {} as Readonly<Record<string, string>> },
         ];
+        // Who may connect: security groups by reference, CIDRs (only those configured) by family.
+        const peers = [
+            ...Object.entries(args.sources).map(([sourceName, id]) => ({ sourceName, peer: { referencedSecurityGroupId: id } })),
+            ...Object.entries(args.cidrSources ?? {}).map(([sourceName, cidr]) => ({
+                sourceName,
+                peer: cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr },
+            })),
+        ];
         for (const { store, sg, port, importIds } of stores) {
-            for (const [sourceName, sourceSgId] of Object.entries(args.sources)) {
+            for (const { sourceName, peer } of peers) {
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-${store}-from-${sourceName}`,
-                    {
-                        securityGroupId: sg.id,
-                        referencedSecurityGroupId: sourceSgId,
-                        ipProtocol: "tcp",
-                        fromPort: port,
-                        toPort: port,
-                        description: `${store} from ${sourceName}`,
-                    },
+                    { securityGroupId: sg.id, ...peer, ipProtocol: "tcp", fromPort: port, toPort: port, description: `${store} from ${sourceName}` },
                     adoptOptions(this, importIds[sourceName], ["description"]),
-                );
-            }
-            for (const [sourceName, cidr] of Object.entries(args.cidrSources ?? {})) {
-                new aws.vpc.SecurityGroupIngressRule(
-                    `${name}-${store}-from-${sourceName}`,
-                    {
-                        securityGroupId: sg.id,
-                        ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-                        ipProtocol: "tcp",
-                        fromPort: port,
-                        toPort: port,
-                        description: `${store} from ${sourceName}`,
-                    },
-                    { parent: this },
                 );
             }
         }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./schema";
-import { ConfigError, PROJECT, projectConfigFrom, validateStackConfig } from "./validate";
+import { ConfigError, projectConfigFrom, projectKeyOf, validateStackConfig } from "./validate";
 
 /**
  * Reads and validates this stack's config. Every problem is logged as its own error line and
@@ -11,8 +11,8 @@ export function loadStackConfig(): StackConfig {
     const raw = projectConfigFrom(all);
     const secretKeys = new Set(
         secretConfigKeys()
-            .filter((k) => k.startsWith(`${PROJECT}:`))
-            .map((k) => k.slice(PROJECT.length + 1)),
+            .map(projectKeyOf)
+            .filter((k): k is string => k !== undefined),
     );
     const result = validateStackConfig(raw, secretKeys);
     if (!result.ok) {

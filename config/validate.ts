@@ -72,12 +72,25 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
     return { ok: false, problems };
 }
 
+/** The key inside this project's namespace (`egress-remediation:ecs` → `ecs`), or undefined for other namespaces. */
+export function projectKeyOf(fullKey: string): string | undefined {
+    return fullKey.startsWith(`${PROJECT}:`) ? fullKey.slice(PROJECT.length + 1) : undefined;
+}
+
+/** This project's entries of a full-keyed config map, keyed without the namespace. */
+export function projectEntries<T>(config: Record<string, T>): Record<string, T> {
+    const result: Record<string, T> = {};
+    for (const [fullKey, value] of Object.entries(config)) {
+        const key = projectKeyOf(fullKey);
+        if (key !== undefined) result[key] = value;
+    }
+    return result;
+}
+
 /** Parses `pulumi.runtime.allConfig()`-shaped input: `{"project:key": "<json or string>"}`. */
 export function projectConfigFrom(allConfig: Record<string, string>): Record<string, unknown> {
     const result: Record<string, unknown> = {};
-    for (const [fullKey, text] of Object.entries(allConfig)) {
-        const [namespace, key] = fullKey.split(":", 2);
-        if (namespace !== PROJECT || key === undefined) continue;
+    for (const [key, text] of Object.entries(projectEntries(allConfig))) {
         try {
             result[key] = JSON.parse(text);
         } catch {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { projectEntries } from "../config/validate";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -12,9 +13,5 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
 
 /** The project's part of that config, without the namespace: `{ appRunner, ecs, tags }`. */
 export function projectConfig(config: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(
-        Object.entries(config)
-            .filter(([k]) => k.startsWith("egress-remediation:"))
-            .map(([k, v]) => [k.slice("egress-remediation:".length), v]),
-    );
+    return projectEntries(config);
 }

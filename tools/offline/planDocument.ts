@@ -1,5 +1,5 @@
 import { findPlaceholders } from "../../config/placeholders";
-import { PROJECT, validateStackConfig } from "../../config/validate";
+import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
 import { evaluatePolicies, Evaluation, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
 import { lookupsFromConfig, RecordedResource } from "./mocks";
@@ -49,7 +49,7 @@ function urnsOf(run: ProgramRun): Map<string, string> {
         for (let parent = run.parents.get(r.name); parent && parent !== run.stackName; parent = run.parents.get(parent))
             chain.unshift(typeOf.get(parent) ?? "");
         const qualified = [...chain, r.type].join("$");
-        urns.set(r.name, `urn:pulumi:${run.stackName.slice(PROJECT.length + 1)}::${PROJECT}::${qualified}::${r.name}`);
+        urns.set(r.name, `urn:pulumi:${run.stack}::${PROJECT}::${qualified}::${r.name}`);
     }
     return urns;
 }
@@ -86,12 +86,8 @@ function inventedOutputs(r: RecordedResource): Record<string, unknown> {
 export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit?: (config: Record<string, unknown>) => void): Promise<Plan> {
     const { config, secretKeys } = readStackFile(stack);
     edit?.(config);
-    const projectConfig = Object.fromEntries(
-        Object.entries(config)
-            .filter(([k]) => k.startsWith(`${PROJECT}:`))
-            .map(([k, v]) => [k.slice(PROJECT.length + 1), v]),
-    );
-    const validation = validateStackConfig(projectConfig, new Set(secretKeys.map((k) => k.slice(PROJECT.length + 1))));
+    const projectConfig = projectEntries(config);
+    const validation = validateStackConfig(projectConfig, new Set(secretKeys.map(projectKeyOf).filter((k): k is string => k !== undefined)));
     if (!validation.ok) throw new PlanConfigError(validation.problems);
 
     const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });

@@ -12,6 +12,8 @@ export interface ProgramRun {
     readonly parents: ReadonlyMap<string, string>;
     /** Names of resources registered with `protect`. */
     readonly protectedNames: ReadonlySet<string>;
+    readonly stack: string;
+    /** The root stack resource's name, `<project>-<stack>`. */
     readonly stackName: string;
 }
 
@@ -42,5 +44,5 @@ export async function runProgram(
         return import(PROGRAM);
     });
     await pulumi.runtime.disconnect();
-    return { mocks, parents, protectedNames, stackName: `${PROJECT}-${options.stack}` };
+    return { mocks, parents, protectedNames, stack: options.stack, stackName: `${PROJECT}-${options.stack}` };
 }
