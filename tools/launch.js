@@ -11,7 +11,7 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const tool = process.argv[2];
 const stamp = path.join(root, "out", ".tsbuildinfo");
-const SOURCE_DIRS = ["components", "config", "policies", "tools", "bench"];
+const SOURCE_DIRS = ["components", "config", "policies", "tools", "bench", "simulator"];
 
 function newestSource() {
     let newest = fs.statSync(path.join(root, "index.ts")).mtimeMs;

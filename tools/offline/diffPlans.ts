@@ -1,28 +1,6 @@
 import { isDeepStrictEqual } from "util";
 import { PlanResource } from "./planDocument";
-
-/**
- * Properties whose change makes AWS replace the resource (ForceNew in the provider schema),
- * for the types this program declares. Task definitions are immutable: any change is a new revision.
- */
-const REPLACE_ON: Readonly<Record<string, readonly string[] | "*">> = {
-    "aws:ec2/natGateway:NatGateway": ["subnetId", "allocationId", "connectivityType"],
-    "aws:ec2/routeTable:RouteTable": ["vpcId"],
-    "aws:ec2/route:Route": ["routeTableId", "destinationCidrBlock"],
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": ["subnetId"],
-    "aws:ec2/securityGroup:SecurityGroup": ["name", "description", "vpcId"],
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["securityGroupId"],
-    "aws:apprunner/vpcConnector:VpcConnector": ["vpcConnectorName", "subnets", "securityGroups"],
-    "aws:apprunner/service:Service": ["serviceName"],
-    "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion": "*",
-    "aws:ecs/taskDefinition:TaskDefinition": "*",
-    "aws:ecs/service:Service": ["name", "cluster", "launchType"],
-    "aws:ecs/cluster:Cluster": ["name"],
-    "aws:cloudwatch/logGroup:LogGroup": ["name"],
-    "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId"],
-    "aws:iam/role:Role": ["name"],
-};
+import { forcesReplacement } from "./replaceOn";
 
 export type ChangeOp = "+" | "~" | "-" | "+-";
 
@@ -37,11 +15,6 @@ export interface Change {
 
 function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
     return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !isDeepStrictEqual(before[k], after[k])).sort();
-}
-
-function forcesReplacement(type: string, keys: string[]): boolean {
-    const rule = REPLACE_ON[type];
-    return rule === "*" ? keys.length > 0 : (rule ?? []).some((k) => keys.includes(k));
 }
 
 /** Diffs two plans the way a preview does: create, update (with keys), delete, replace. */

@@ -1,0 +1,95 @@
+import * as fs from "fs";
+import * as path from "path";
+
+/** One resource as the simulated AWS API holds it: what was asked for and what AWS reports back. */
+export interface StoredResource {
+    readonly type: string;
+    readonly id: string;
+    readonly region: string;
+    inputs: Record<string, unknown>;
+    outputs: Record<string, unknown>;
+}
+
+/** One call that changed the account, in order: what tests read to see what an update really did. */
+export interface AccountEvent {
+    readonly op: "create" | "update" | "delete";
+    readonly type: string;
+    readonly id: string;
+}
+
+export interface AccountData {
+    /** Region → the account id that region's provider may use (checked against `allowedAccountIds`). */
+    accounts: Record<string, string>;
+    resources: StoredResource[];
+    events: AccountEvent[];
+    /** Source of invented ids, so a replayed run invents the same ones. */
+    sequence: number;
+}
+
+/** The environment variable that names the account file; the engine passes its environment to plugins. */
+export const ACCOUNT_FILE_VARIABLE = "SIMULATED_AWS_ACCOUNT_FILE";
+
+const LOCK_TIMEOUT_MS = 30_000;
+const LOCK_RETRY_MS = 10;
+
+/**
+ * The account lives in one JSON file shared by every provider process the engine starts (one per
+ * explicit provider), so each read-modify-write holds a lock: a directory, which `mkdir` creates atomically.
+ */
+export class AccountFile {
+    constructor(readonly file: string) {}
+
+    static fromEnvironment(): AccountFile {
+        const file = process.env[ACCOUNT_FILE_VARIABLE];
+        if (!file) throw new Error(`${ACCOUNT_FILE_VARIABLE} is not set: the simulated AWS provider needs an account file`);
+        return new AccountFile(file);
+    }
+
+    read(): AccountData {
+        return JSON.parse(fs.readFileSync(this.file, "utf8")) as AccountData;
+    }
+
+    write(data: AccountData): void {
+        const temporary = `${this.file}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, JSON.stringify(data, null, 2));
+        fs.renameSync(temporary, this.file);
+    }
+
+    /** Runs `change` on the current account and saves what it leaves, unless it throws. */
+    update<T>(change: (data: AccountData) => T): T {
+        const lock = `${this.file}.lock`;
+        this.acquire(lock);
+        try {
+            const data = this.read();
+            const result = change(data);
+            this.write(data);
+            return result;
+        } finally {
+            fs.rmdirSync(lock);
+        }
+    }
+
+    private acquire(lock: string): void {
+        const deadline = Date.now() + LOCK_TIMEOUT_MS;
+        const sleeper = new Int32Array(new SharedArrayBuffer(4));
+        for (;;) {
+            try {
+                fs.mkdirSync(lock);
+                return;
+            } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+                if (Date.now() > deadline)
+                    throw new Error(`the simulated account ${path.basename(this.file)} stayed locked for ${LOCK_TIMEOUT_MS / 1000} s (${lock})`);
+                Atomics.wait(sleeper, 0, 0, LOCK_RETRY_MS);
+            }
+        }
+    }
+}
+
+export function findResource(data: AccountData, type: string, id: string): StoredResource | undefined {
+    return data.resources.find((r) => r.type === type && r.id === id);
+}
+
+export function resourcesOfType(data: AccountData, type: string): StoredResource[] {
+    return data.resources.filter((r) => r.type === type);
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from "crypto";
+import { isDeepStrictEqual } from "util";
+import * as provider from "@pulumi/pulumi/provider";
+import { replacingKeys } from "../tools/offline/replaceOn";
+import { AccountData, AccountFile, findResource, StoredResource } from "./account";
+import { Behaviour, CallContext } from "./behaviour";
+import { answerInvoke } from "./invokes";
+import { BEHAVIOURS } from "./types";
+import { containsUnknown, isSecret, plain, plainRecord, secret } from "./values";
+
+/** The region and account a provider instance works in, from its configuration (`region`, `allowedAccountIds`). */
+export interface ProviderSettings {
+    region: string;
+    accountId: string;
+}
+
+function typeOf(urn: string): string {
+    return urn.split("::")[2].split("$").pop()!;
+}
+
+function nameOf(urn: string): string {
+    return urn.split("::")[3];
+}
+
+function behaviourOf(type: string): Behaviour {
+    const behaviour = BEHAVIOURS[type];
+    if (!behaviour) throw new Error(`the simulated AWS account does not model ${type} (see README: "What the simulation does not model")`);
+    return behaviour;
+}
+
+/** Top-level inputs the program sets whose value differs from what the resource has now. */
+function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
+    return Object.keys(news)
+        .filter((key) => !key.startsWith("__"))
+        .filter((key) => containsUnknown(news[key]) || !isDeepStrictEqual(plain(olds[key]), plain(news[key])))
+        .sort();
+}
+
+/** Wraps again, as secrets, the top-level values that were secret in the engine's copy of the state. */
+function keepSecrecy(previous: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
+    const result = { ...current };
+    for (const [key, value] of Object.entries(previous)) if (isSecret(value) && key in result) result[key] = secret(result[key]);
+    return result;
+}
+
+/**
+ * A resource provider for `aws` that answers from a JSON account file instead of AWS: the engine runs it
+ * like pulumi-aws (check, diff, create, read, update, delete, invoke), and it refuses what AWS refuses.
+ */
+export class SimulatedAws implements provider.Provider {
+    readonly version: string;
+
+    constructor(
+        private readonly account: AccountFile,
+        private readonly settings: () => ProviderSettings,
+        version: string,
+    ) {
+        this.version = version;
+    }
+
+    private change<T>(call: (ctx: CallContext) => T): T {
+        const { region, accountId } = this.settings();
+        return this.account.update((data) => call({ data, region, accountId }));
+    }
+
+    async check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.CheckResult> {
+        const behaviour = behaviourOf(typeOf(urn));
+        const key = behaviour.autoName;
+        if (!key || news[key] !== undefined) return { inputs: news };
+        // Like the provider's auto-naming: keep the name a resource already has, else `<name>-<7 random hex>`.
+        const name = olds[key] ?? `${nameOf(urn)}-${randomBytes(4).toString("hex").slice(0, 7)}`;
+        return { inputs: { ...news, [key]: name } };
+    }
+
+    async diff(_id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.DiffResult> {
+        const keys = changedKeys(olds, news);
+        const replaces = replacingKeys(typeOf(urn), keys);
+        return { changes: keys.length > 0, replaces, deleteBeforeReplace: false };
+    }
+
+    async create(urn: string, inputs: Record<string, unknown>): Promise<provider.CreateResult> {
+        const type = typeOf(urn);
+        const behaviour = behaviourOf(type);
+        return this.change((ctx) => {
+            const asked = plainRecord(inputs);
+            const { id, computed } = behaviour.create(ctx, asked);
+            const stored: StoredResource = { type, id, region: ctx.region, inputs: asked, outputs: { ...asked, ...computed } };
+            ctx.data.resources.push(stored);
+            behaviour.afterCreate?.(ctx, stored);
+            ctx.data.events.push({ op: "create", type, id });
+            return { id, outs: { ...inputs, ...computed } };
+        });
+    }
+
+    async read(id: string, urn: string, props?: Record<string, unknown>): Promise<provider.ReadResult> {
+        const type = typeOf(urn);
+        const behaviour = behaviourOf(type);
+        const { region, accountId } = this.settings();
+        const data: AccountData = this.account.read();
+        const ctx = { data, region, accountId };
+        const found = findResource(data, type, id) ?? behaviour.findByImportId?.(ctx, id);
+        // An empty id tells the engine the resource is gone (refresh) or was never there (import).
+        if (!found) return { id: "", props: {} };
+        const outputs = { ...found.outputs, ...behaviour.derived?.(ctx, found), id: found.id };
+        return { id: found.id, props: keepSecrecy(props ?? {}, outputs), inputs: found.inputs };
+    }
+
+    async update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.UpdateResult> {
+        const type = typeOf(urn);
+        const behaviour = behaviourOf(type);
+        return this.change((ctx) => {
+            const stored = findResource(ctx.data, type, id);
+            if (!stored) throw new Error(`updating ${type} ${id}: it no longer exists in the simulated account (run \`pulumi refresh\`)`);
+            const asked = plainRecord(news);
+            const recomputed = behaviour.update?.(ctx, stored, asked) ?? {};
+            const computed = Object.fromEntries(Object.entries(stored.outputs).filter(([key]) => !(key in stored.inputs)));
+            stored.inputs = asked;
+            stored.outputs = { ...asked, ...computed, ...recomputed };
+            ctx.data.events.push({ op: "update", type, id });
+            return { outs: { ...olds, ...news, ...computed, ...recomputed } };
+        });
+    }
+
+    async delete(id: string, urn: string): Promise<void> {
+        const type = typeOf(urn);
+        const behaviour = behaviourOf(type);
+        this.change((ctx) => {
+            const stored = findResource(ctx.data, type, id);
+            if (!stored) return; // Already gone: deleting it again succeeds, as the provider treats NotFound.
+            behaviour.delete?.(ctx, stored);
+            ctx.data.resources = ctx.data.resources.filter((r) => r !== stored);
+            ctx.data.events.push({ op: "delete", type, id });
+        });
+    }
+
+    async invoke(token: string, inputs: Record<string, unknown>): Promise<provider.InvokeResult> {
+        const { region, accountId } = this.settings();
+        return { outputs: answerInvoke({ data: this.account.read(), region, accountId }, token, plainRecord(inputs)) };
+    }
+}

@@ -1,0 +1,59 @@
+import * as assert from "assert";
+import { AccountData, StoredResource } from "../../simulator/account";
+import { ECS_NETWORK, recordedAccount } from "../../simulator/recordedAccount";
+import { T } from "../../simulator/tokens";
+import { builtEngineDir } from "../../tools/engine/buildEngine";
+import { CommandResult, EngineSandbox } from "../../tools/engine/sandbox";
+
+let cliDir: string | undefined;
+
+/** The CLI of engine/build.sh, built once per test run (`.ci/run` builds it before the tests). */
+export function engineCliDir(): string {
+    cliDir ??= builtEngineDir();
+    return cliDir;
+}
+
+const US = "us-east-1";
+const APP_ACCOUNT = "566287346479";
+
+/** Secrets Manager ARNs carry `-` and six random characters after the name. */
+export const SECRET_ARNS = {
+    DATABASE_URL: `arn:aws:secretsmanager:${US}:${APP_ACCOUNT}:secret:nerava/prod/DATABASE_URL-Xy12Ab`,
+    REDIS_URL: `arn:aws:secretsmanager:${US}:${APP_ACCOUNT}:secret:nerava/prod/REDIS_URL-Qr34Cd`,
+};
+
+function secretRecord(name: string, arn: string): StoredResource {
+    return { type: T.secret, id: arn, region: US, inputs: { name }, outputs: { name, arn, id: arn } };
+}
+
+/** The recorded account after the runbook's one manual step: the App Runner secrets were created. */
+export function accountReadyForFirstUp(): AccountData {
+    const account = recordedAccount();
+    account.resources.push(secretRecord("nerava/prod/DATABASE_URL", SECRET_ARNS.DATABASE_URL), secretRecord("nerava/prod/REDIS_URL", SECRET_ARNS.REDIS_URL));
+    return account;
+}
+
+/**
+ * Values of Pulumi.prod.yaml that the seeds do not record, as a team would fill them in from the account
+ * (the same invented network the recorded account holds, and a pinned digest instead of `:latest`).
+ */
+export const CONFIRMED_VALUES: ReadonlyArray<readonly [string, string]> = [
+    ["egress-remediation:ecs.vpcId", ECS_NETWORK.vpcId],
+    ["egress-remediation:ecs.subnetIds[0]", ECS_NETWORK.subnetIds[0]],
+    ["egress-remediation:ecs.subnetIds[1]", ECS_NETWORK.subnetIds[1]],
+    ["egress-remediation:ecs.api.image", `905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@sha256:${"4f".repeat(32)}`],
+];
+
+export function expectSuccess(result: CommandResult, what: string): void {
+    assert.strictEqual(result.status, 0, `${what} failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+}
+
+/** A sandbox with the prod stack created in its file backend and the unrecorded values filled in. */
+export async function prodSandbox(account: AccountData = accountReadyForFirstUp()): Promise<EngineSandbox> {
+    const sandbox = EngineSandbox.create({ cliDir: engineCliDir(), account });
+    expectSuccess(await sandbox.pulumi(["stack", "init", "prod", "--secrets-provider", "passphrase"]), "pulumi stack init");
+    for (const [key, value] of CONFIRMED_VALUES) {
+        expectSuccess(await sandbox.pulumi(["config", "set", "--stack", "prod", "--path", key, value]), `pulumi config set ${key}`);
+    }
+    return sandbox;
+}

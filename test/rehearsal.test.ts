@@ -1,0 +1,77 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { locateCli, NoCliError } from "../tools/engine/locateCli";
+import { takeOutSecureValues } from "../tools/engine/rehearsal";
+
+function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-test-"));
+}
+
+function fakeEngine(dir: string, names = ["pulumi", "pulumi-language-nodejs"]): string {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const name of names) fs.writeFileSync(path.join(dir, name), "#!/bin/sh\n", { mode: 0o755 });
+    return dir;
+}
+
+describe("rehearsal", () => {
+    describe("locating a Pulumi CLI", () => {
+        it("takes an explicit folder only when it holds both the CLI and the Node language host", () => {
+            const dir = fakeEngine(path.join(tempDir(), "cli"), ["pulumi"]);
+            assert.throws(
+                () => locateCli(dir, {}),
+                (e: Error) => e instanceof NoCliError && /pulumi and pulumi-language-nodejs/.test(e.message),
+            );
+            fakeEngine(dir);
+            assert.strictEqual(locateCli(dir, {}), dir);
+        });
+
+        it("prefers the user's install on the PATH over the engine build cache", () => {
+            const root = tempDir();
+            const onPath = fakeEngine(path.join(root, "bin"));
+            fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-abc"));
+            assert.strictEqual(locateCli(undefined, { PATH: `/nonexistent${path.delimiter}${onPath}`, ENGINE_CACHE_DIR: path.join(root, "cache") }), onPath);
+        });
+
+        it("falls back to engine/build.sh's cache, ignoring unfinished builds", () => {
+            const root = tempDir();
+            const built = fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-abc"));
+            fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-def.partial.123"));
+            assert.strictEqual(locateCli(undefined, { PATH: "", ENGINE_CACHE_DIR: path.join(root, "cache") }), built);
+        });
+
+        it("says how to get one when there is none", () => {
+            assert.throws(
+                () => locateCli(undefined, { PATH: "", ENGINE_CACHE_DIR: path.join(tempDir(), "empty") }),
+                (e: Error) => e instanceof NoCliError && /npm run engine:build/.test(e.message) && /--cli/.test(e.message),
+            );
+        });
+    });
+
+    it("takes encrypted values and the encryption settings out of the copied stack file, keeping comments", () => {
+        const file = path.join(tempDir(), "Pulumi.prod.yaml");
+        fs.writeFileSync(
+            file,
+            [
+                "encryptionsalt: v1:abc",
+                "config:",
+                "  # keep me",
+                "  aws:region: us-east-1",
+                "  app:token:",
+                "    secure: v1:AAAA",
+                "  app:nested:",
+                "    plain: 1",
+                "    deeper:",
+                "      password:",
+                "        secure: v1:BBBB",
+                "",
+            ].join("\n"),
+        );
+        assert.deepStrictEqual(takeOutSecureValues(file), ["app:token", "app:nested.deeper.password"]);
+        const text = fs.readFileSync(file, "utf8");
+        assert.doesNotMatch(text, /secure:|encryptionsalt/);
+        assert.match(text, /# keep me/);
+        assert.match(text, /plain: 1/);
+    });
+});

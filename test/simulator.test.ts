@@ -1,0 +1,262 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AccountData, AccountFile, findResource } from "../simulator/account";
+import { SimulatedAws } from "../simulator/provider";
+import { recordedAccount } from "../simulator/recordedAccount";
+import { T } from "../simulator/tokens";
+import { secret, UNKNOWN } from "../simulator/values";
+
+const US = { region: "us-east-1", accountId: "566287346479" };
+const EU = { region: "eu-central-1", accountId: "905418046272" };
+const RDS_GROUP = "sg-0e4cc786d9053f05f";
+const CONNECTOR_GROUP = "sg-00bc5ec63287eacdd";
+const SERVICE_ARN = "arn:aws:apprunner:us-east-1:566287346479:service/nerava-backend/88e85a3063c14ea9a1e39f8fdf3c35e3";
+const CONNECTOR_SUBNETS = ["subnet-0c3e9b306737c3fb2", "subnet-0dd152da6d977861c"];
+
+const urn = (type: string, name: string) => `urn:pulumi:prod::egress-remediation::${type}::${name}`;
+
+function simulatedAccount(settings = US, account: AccountData = recordedAccount()): { aws: SimulatedAws; file: AccountFile } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "simulated-aws-"));
+    const file = new AccountFile(path.join(dir, "account.json"));
+    file.write(account);
+    return { aws: new SimulatedAws(file, () => settings, "7.48.0"), file };
+}
+
+async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
+    await assert.rejects(promise, (error: Error) => error.message.includes(`api error ${code}:`) || assert.fail(`expected ${code}, got: ${error.message}`));
+}
+
+/** The NAT path the program builds: EIP, NAT in the public subnet, a private table with 0.0.0.0/0 → NAT for both connector subnets. */
+async function buildNatPath(aws: SimulatedAws): Promise<void> {
+    const eip = await aws.create(urn(T.eip, "eip"), { domain: "vpc" });
+    const nat = await aws.create(urn(T.natGateway, "nat"), { subnetId: "subnet-09f0b6b22836f635b", allocationId: eip.id });
+    const table = await aws.create(urn(T.routeTable, "rt"), { vpcId: "vpc-0070057532e81973b" });
+    await aws.create(urn(T.route, "route"), { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
+    for (const subnetId of CONNECTOR_SUBNETS) await aws.create(urn(T.routeTableAssociation, subnetId), { subnetId, routeTableId: table.id });
+}
+
+describe("simulated AWS account", () => {
+    describe("security-group rules", () => {
+        it("refuses a rule that already exists with InvalidPermission.Duplicate, and accepts the same rule on another port", async () => {
+            const { aws, file } = simulatedAccount();
+            const rule = { securityGroupId: RDS_GROUP, ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: CONNECTOR_GROUP };
+            await rejectsWithCode(aws.create(urn(T.ingressRule, "dup"), rule), "InvalidPermission.Duplicate");
+            // Protocol "6" is TCP: still the same permission.
+            await rejectsWithCode(aws.create(urn(T.ingressRule, "dup6"), { ...rule, ipProtocol: "6" }), "InvalidPermission.Duplicate");
+            const created = await aws.create(urn(T.ingressRule, "new"), { ...rule, fromPort: 5433, toPort: 5433 });
+            assert.match(created.id, /^sgr-[0-9a-f]{17}$/);
+            assert.ok(findResource(file.read(), T.ingressRule, created.id));
+        });
+
+        it("refuses a rule on a group that does not exist", async () => {
+            const { aws } = simulatedAccount();
+            await rejectsWithCode(
+                aws.create(urn(T.ingressRule, "r"), {
+                    securityGroupId: "sg-0000000000000dead",
+                    ipProtocol: "tcp",
+                    fromPort: 1,
+                    toPort: 1,
+                    cidrIpv4: "10.0.0.0/8",
+                }),
+                "InvalidGroup.NotFound",
+            );
+        });
+
+        it("refuses to delete a group another group's rule still references, and deletes it once unreferenced", async () => {
+            const { aws, file } = simulatedAccount();
+            const group = await aws.create(urn(T.securityGroup, "g"), { name: "g", vpcId: "vpc-0070057532e81973b" });
+            const rule = await aws.create(urn(T.ingressRule, "r"), {
+                securityGroupId: RDS_GROUP,
+                ipProtocol: "tcp",
+                fromPort: 6000,
+                toPort: 6000,
+                referencedSecurityGroupId: group.id,
+            });
+            await rejectsWithCode(aws.delete(group.id, urn(T.securityGroup, "g")), "DependencyViolation");
+            await aws.delete(rule.id, urn(T.ingressRule, "r"));
+            await aws.delete(group.id, urn(T.securityGroup, "g"));
+            assert.strictEqual(findResource(file.read(), T.securityGroup, group.id), undefined);
+        });
+
+        it("reads an adopted group's rules as its inline ingress", async () => {
+            const { aws } = simulatedAccount();
+            const read = await aws.read(RDS_GROUP, urn(T.securityGroup, "data-postgres-sg"));
+            const ingress = read.props.ingress as { fromPort: number; cidrBlocks: string[] }[];
+            assert.ok(ingress.some((r) => r.fromPort === 5432 && r.cidrBlocks.includes("0.0.0.0/0")));
+            assert.strictEqual(ingress.length, 3);
+        });
+    });
+
+    describe("App Runner deployments", () => {
+        const update = (aws: SimulatedAws, service: Record<string, any>) =>
+            aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, {
+                ...service,
+                sourceConfiguration: { ...service.sourceConfiguration, autoDeploymentsEnabled: true },
+            });
+
+        it("rolls back an update while the connector subnets have no route to a NAT gateway, leaving the service as it was", async () => {
+            const { aws, file } = simulatedAccount();
+            const before = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!;
+            await assert.rejects(update(aws, before.inputs), /rolled back: .*ROLLBACK_SUCCEEDED.*subnet-0c3e9b306737c3fb2 routes 0\.0\.0\.0\/0 to igw-/);
+            assert.deepStrictEqual(findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs, before.inputs);
+        });
+
+        it("deploys once both connector subnets route 0.0.0.0/0 to a public NAT gateway in a subnet with an internet gateway", async () => {
+            const { aws, file } = simulatedAccount();
+            await buildNatPath(aws);
+            const before = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!;
+            await update(aws, before.inputs);
+            assert.strictEqual(
+                (findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs as Record<string, any>).sourceConfiguration.autoDeploymentsEnabled,
+                true,
+            );
+        });
+
+        it("fails while the instance role's policy does not yet allow the secret's full ARN", async () => {
+            const account = recordedAccount();
+            const secretArn = "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL-Xy12Ab";
+            account.resources.push({ type: T.secret, id: secretArn, region: "us-east-1", inputs: { name: "nerava/prod/DATABASE_URL" }, outputs: {} });
+            const { aws, file } = simulatedAccount(US, account);
+            await buildNatPath(aws);
+            const role = await aws.create(urn(T.role, "role"), { assumeRolePolicy: "{}" });
+            const service = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs as Record<string, any>;
+            const withSecret: Record<string, any> = structuredClone(service);
+            withSecret.instanceConfiguration.instanceRoleArn = role.outs.arn as string;
+            withSecret.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets = {
+                DATABASE_URL: "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL",
+            };
+            const deploy = () => aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, withSecret);
+            await assert.rejects(deploy(), /AccessDeniedException: .* secretsmanager:GetSecretValue on resource: .*DATABASE_URL-Xy12Ab/);
+
+            // A grant of the configured string without the suffix matches nothing; `-??????` matches.
+            const grant = (resource: string) =>
+                JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: resource }] });
+            const exact = await aws.create(urn(T.rolePolicy, "exact"), {
+                role: role.id,
+                policy: grant("arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL"),
+            });
+            await assert.rejects(deploy(), /AccessDeniedException/);
+            await aws.delete(exact.id, urn(T.rolePolicy, "exact"));
+            await aws.create(urn(T.rolePolicy, "suffix"), {
+                role: role.id,
+                policy: grant("arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL-??????"),
+            });
+            await deploy();
+        });
+    });
+
+    describe("routing", () => {
+        it("refuses a second explicit association of a subnet, and a second default route in a table", async () => {
+            const { aws } = simulatedAccount();
+            await buildNatPath(aws);
+            const other = await aws.create(urn(T.routeTable, "other"), { vpcId: "vpc-0070057532e81973b" });
+            await rejectsWithCode(
+                aws.create(urn(T.routeTableAssociation, "again"), { subnetId: CONNECTOR_SUBNETS[0], routeTableId: other.id }),
+                "Resource.AlreadyAssociated",
+            );
+            await aws.create(urn(T.route, "a"), { routeTableId: other.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0f1e2d3c4b5a69788" });
+            await rejectsWithCode(
+                aws.create(urn(T.route, "b"), { routeTableId: other.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0f1e2d3c4b5a69788" }),
+                "RouteAlreadyExists",
+            );
+        });
+
+        it("refuses a NAT gateway whose Elastic IP is already in use", async () => {
+            const { aws } = simulatedAccount();
+            const eip = await aws.create(urn(T.eip, "eip"), {});
+            await aws.create(urn(T.natGateway, "a"), { subnetId: "subnet-09f0b6b22836f635b", allocationId: eip.id });
+            await rejectsWithCode(
+                aws.create(urn(T.natGateway, "b"), { subnetId: "subnet-09f0b6b22836f635b", allocationId: eip.id }),
+                "Resource.AlreadyAssociated",
+            );
+        });
+    });
+
+    describe("ECS deployments", () => {
+        it("fails a service whose execution role cannot pull images yet, and deploys once the managed policy is attached", async () => {
+            const { aws } = simulatedAccount(EU);
+            const role = await aws.create(urn(T.role, "exec"), { assumeRolePolicy: "{}" });
+            const containers = [
+                { name: "worker", image: "x@sha256:1", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/sandbox-broker-api" } } },
+            ];
+            const task = await aws.create(urn(T.taskDefinition, "td"), {
+                family: "sandbox-broker-worker",
+                containerDefinitions: JSON.stringify(containers),
+                executionRoleArn: role.outs.arn,
+            });
+            assert.match(task.id, /task-definition\/sandbox-broker-worker:1$/);
+            const service = {
+                name: "sandbox-broker-worker",
+                cluster: "sandbox-broker-cluster",
+                taskDefinition: task.id,
+                desiredCount: 1,
+                launchType: "FARGATE",
+            };
+            await assert.rejects(aws.create(urn(T.ecsService, "worker"), service), /circuit breaker.*ecr:GetAuthorizationToken/);
+            await aws.create(urn(T.rolePolicyAttachment, "attach"), {
+                role: role.id,
+                policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+            });
+            const created = await aws.create(urn(T.ecsService, "worker"), service);
+            assert.strictEqual(created.id, "arn:aws:ecs:eu-central-1:905418046272:service/sandbox-broker-cluster/sandbox-broker-worker");
+            await rejectsWithCode(aws.create(urn(T.ecsService, "again"), service), "InvalidParameterException");
+        });
+
+        it("numbers a family's new task definition after the recorded revision 8, and imports a service by cluster/name", async () => {
+            const { aws } = simulatedAccount(EU);
+            const task = await aws.create(urn(T.taskDefinition, "td"), { family: "sandbox-broker", containerDefinitions: "[]" });
+            assert.match(task.id, /:task-definition\/sandbox-broker:9$/);
+            const read = await aws.read("sandbox-broker-cluster/sandbox-broker", urn(T.ecsService, "api"));
+            assert.strictEqual(read.id, "arn:aws:ecs:eu-central-1:905418046272:service/sandbox-broker-cluster/sandbox-broker");
+            assert.strictEqual((await aws.read("sandbox-broker-cluster/nothing", urn(T.ecsService, "api"))).id, "");
+        });
+    });
+
+    describe("engine protocol", () => {
+        it("auto-names like the provider, keeping a name the resource already has", async () => {
+            const { aws } = simulatedAccount();
+            const fresh = await aws.check(urn(T.securityGroup, "data-redis-sg"), {}, { vpcId: "v" });
+            assert.match(String(fresh.inputs.name), /^data-redis-sg-[0-9a-f]{7}$/);
+            const kept = await aws.check(urn(T.securityGroup, "data-redis-sg"), { name: "existing" }, { vpcId: "v" });
+            assert.strictEqual(kept.inputs.name, "existing");
+        });
+
+        it("diffs the keys the program sets, replacing on force-new keys and on preview unknowns in them", async () => {
+            const { aws } = simulatedAccount();
+            const olds = { subnetId: "subnet-a", allocationId: "eipalloc-1", tags: { a: "1" }, publicIp: "3.3.3.3" };
+            assert.deepStrictEqual(
+                await aws.diff("nat-1", urn(T.natGateway, "nat"), olds, { subnetId: "subnet-a", allocationId: "eipalloc-1", tags: { a: "1" } }),
+                {
+                    changes: false,
+                    replaces: [],
+                    deleteBeforeReplace: false,
+                },
+            );
+            assert.deepStrictEqual(
+                (await aws.diff("nat-1", urn(T.natGateway, "nat"), olds, { subnetId: "subnet-b", allocationId: "eipalloc-1", tags: { a: "2" } })).replaces,
+                ["subnetId"],
+            );
+            assert.deepStrictEqual((await aws.diff("nat-1", urn(T.natGateway, "nat"), olds, { subnetId: UNKNOWN, allocationId: "eipalloc-1" })).replaces, [
+                "subnetId",
+            ]);
+            const tagsOnly = await aws.diff("nat-1", urn(T.natGateway, "nat"), olds, { subnetId: "subnet-a", allocationId: "eipalloc-1", tags: { a: "2" } });
+            assert.deepStrictEqual([tagsOnly.changes, tagsOnly.replaces], [true, []]);
+        });
+
+        it("stores what AWS receives without secret wrappers, and hands secrets back to the engine still wrapped", async () => {
+            const { aws, file } = simulatedAccount();
+            const created = await aws.create(urn(T.role, "r"), { name: "r", assumeRolePolicy: "{}", description: secret("s3cr3t-CANARY") });
+            assert.deepStrictEqual(created.outs.description, secret("s3cr3t-CANARY"));
+            assert.strictEqual(findResource(file.read(), T.role, "r")!.inputs.description, "s3cr3t-CANARY");
+            const read = await aws.read("r", urn(T.role, "r"), created.outs);
+            assert.deepStrictEqual(read.props.description, secret("s3cr3t-CANARY"));
+        });
+
+        it("refuses a type it does not model by name, instead of pretending to create it", async () => {
+            const { aws } = simulatedAccount();
+            await assert.rejects(aws.create(urn("aws:rds/instance:Instance", "db"), {}), /does not model aws:rds\/instance:Instance/);
+        });
+    });
+});

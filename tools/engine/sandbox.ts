@@ -1,0 +1,96 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ACCOUNT_FILE_VARIABLE, AccountData } from "../../simulator/account";
+
+const REPO = path.resolve(__dirname, "../..");
+const SIMULATOR_BIN = path.join(REPO, "simulator", "bin");
+/** What a copy of the project leaves out: dependencies are linked, and build output and history are not needed. */
+const NOT_COPIED = new Set(["node_modules", ".git", "out", "engine", "scratch", ".venv-moto"]);
+
+export interface CommandResult {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+export interface SandboxOptions {
+    /** The folder holding the `pulumi` and `pulumi-language-nodejs` executables to run. */
+    readonly cliDir: string;
+    /** The account the simulated provider starts from. */
+    readonly account: AccountData;
+    /** The project to copy; the repository by default. */
+    readonly projectDir?: string;
+    /** Passphrase of the throw-away backend's secrets provider. */
+    readonly passphrase?: string;
+}
+
+/**
+ * A throw-away world for the real Pulumi CLI: a copy of the project (its node_modules linked), its own
+ * PULUMI_HOME, a file backend, a passphrase, no update checks or plugin downloads, and the simulated AWS
+ * account as the only `aws` plugin on the PATH. Nothing in it can reach AWS or the user's own stacks.
+ */
+export class EngineSandbox {
+    private constructor(
+        readonly root: string,
+        readonly cliDir: string,
+        readonly projectDir: string,
+        readonly accountFile: string,
+        readonly env: NodeJS.ProcessEnv,
+    ) {}
+
+    static create(options: SandboxOptions): EngineSandbox {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "egress-engine-"));
+        const source = options.projectDir ?? REPO;
+        const projectDir = path.join(root, "project");
+        fs.cpSync(source, projectDir, { recursive: true, filter: (from) => !NOT_COPIED.has(path.basename(from)) || path.dirname(from) !== source });
+        fs.symlinkSync(path.join(source, "node_modules"), path.join(projectDir, "node_modules"), "dir");
+        const accountFile = path.join(root, "account.json");
+        fs.writeFileSync(accountFile, JSON.stringify(options.account, null, 2));
+        fs.mkdirSync(path.join(root, "backend"));
+        return new EngineSandbox(root, options.cliDir, projectDir, accountFile, sandboxEnvironment(root, options, accountFile));
+    }
+
+    /** Runs `pulumi <args>` in the project copy; resolves with its exit status and output, never rejects on failure. */
+    pulumi(args: readonly string[], options: { cwd?: string } = {}): Promise<CommandResult> {
+        return run(path.join(this.cliDir, "pulumi"), args, { cwd: options.cwd ?? this.projectDir, env: this.env });
+    }
+
+    account(): AccountData {
+        return JSON.parse(fs.readFileSync(this.accountFile, "utf8")) as AccountData;
+    }
+
+    dispose(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+function sandboxEnvironment(root: string, options: SandboxOptions, accountFile: string): NodeJS.ProcessEnv {
+    // No AWS credentials or Pulumi Cloud settings of the caller's leak in: the simulation needs none.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AWS_|PULUMI_)/.test(key)));
+    return {
+        ...inherited,
+        PATH: [options.cliDir, SIMULATOR_BIN, process.env.PATH].join(path.delimiter),
+        PULUMI_HOME: path.join(root, "home"),
+        PULUMI_BACKEND_URL: `file://${path.join(root, "backend")}`,
+        PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "simulated-account-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        // The test suite type-checks once with tsc; each engine run only transpiles the program.
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+        [ACCOUNT_FILE_VARIABLE]: accountFile,
+    };
+}
+
+export function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stderr += chunk));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+}
