@@ -56,6 +56,12 @@ function shape(run: ProgramRun) {
 }
 
 describe("adopting production: the first pulumi up", () => {
+    /** The first `pulumi up` once every value is confirmed (the program run as an update, not a preview). */
+    let firstUp: ProgramRun;
+    before(async () => {
+        firstUp = await runStack("prod", confirmedProd, false);
+    });
+
     it("refuses `pulumi up` while the existing 5432 rule's id is not configured, and imports it once it is", async () => {
         await assert.rejects(
             runStack(
@@ -75,9 +81,8 @@ describe("adopting production: the first pulumi up", () => {
                 return true;
             },
         );
-        const run = await runStack("prod", confirmedProd, false);
-        assert.strictEqual(run.mocks.named("data-postgres-from-connector").importId, "sgr-0a1b2c3d4e5f60718");
-        assert.strictEqual(run.mocks.named("egress-connector-egress").importId, "sgr-0a1b2c3d4e5f60719");
+        assert.strictEqual(firstUp.mocks.named("data-postgres-from-connector").importId, "sgr-0a1b2c3d4e5f60718");
+        assert.strictEqual(firstUp.mocks.named("egress-connector-egress").importId, "sgr-0a1b2c3d4e5f60719");
     });
 
     it("accepts `create` for a rule confirmed absent, and then creates it", async () => {
@@ -116,28 +121,29 @@ describe("adopting production: the first pulumi up", () => {
         assert.strictEqual(unconfirmed.length, 15);
     });
 
-    it("adopts the live worker and its log group instead of creating them again", async () => {
-        const run = await runStack("prod", confirmedProd, false);
-        assert.strictEqual(run.mocks.named("workloads-worker").importId, "sandbox-broker-cluster/sandbox-broker-worker");
-        assert.strictEqual(run.mocks.named("workloads-worker-logs").importId, "/ecs/sandbox-broker-worker");
+    it("adopts the live worker and its log group instead of creating them again", () => {
+        assert.strictEqual(firstUp.mocks.named("workloads-worker").importId, "sandbox-broker-cluster/sandbox-broker-worker");
+        assert.strictEqual(firstUp.mocks.named("workloads-worker-logs").importId, "/ecs/sandbox-broker-worker");
     });
 
-    it("protects and retains every stateful or adopted resource", async () => {
-        const run = await runStack("prod", confirmedProd, false);
+    it("protects and retains every stateful or adopted resource", () => {
         for (const name of KEPT) {
-            const options = run.mocks.optionsOf(name);
+            const options = firstUp.mocks.optionsOf(name);
             assert.ok(options.protect && options.retainOnDelete, `${name}: protect ${options.protect}, retainOnDelete ${options.retainOnDelete}`);
         }
     });
 
     it("changes nothing when `adopt` is removed after the first up: same resources, inputs, protection and ignoreChanges", async () => {
-        const adopted = await runStack("prod", confirmedProd);
-        const withoutAdopt = await runStack("prod", (c) => {
-            confirmedProd(c);
-            delete c[APP].adopt;
-            delete c[ECS].adopt;
-        });
-        assert.deepStrictEqual(shape(withoutAdopt), shape(adopted));
+        const withoutAdopt = await runStack(
+            "prod",
+            (c) => {
+                confirmedProd(c);
+                delete c[APP].adopt;
+                delete c[ECS].adopt;
+            },
+            false,
+        );
+        assert.deepStrictEqual(shape(withoutAdopt), shape(firstUp));
         assert.strictEqual(withoutAdopt.mocks.resources.filter((r) => r.importId).length, 1, "only nerava-redis, which is never created, keeps its import id");
         for (const name of KEPT) assert.ok(withoutAdopt.mocks.optionsOf(name).protect, `${name} lost protection`);
     });
