@@ -20,8 +20,13 @@ function loadOrStop(): StackConfig {
 const config = loadOrStop();
 gateUnconfirmed(unconfirmedValues(config), { preview: pulumi.runtime.isDryRun(), warn: (message) => void pulumi.log.warn(message) });
 for (const part of ["appRunner", "ecs"] as const) {
-    if (config[part]?.decommission) {
-        void pulumi.log.warn(`${part}.decommission is set: its resources are unprotected and kept in AWS on delete; set ${part}.enabled: false next`);
+    const settings = config[part];
+    if (settings?.decommission) {
+        void pulumi.log.warn(
+            settings.enabled
+                ? `${part}.decommission is set: its resources are unprotected and kept in AWS on delete; after this update, set ${part}.enabled: false`
+                : `${part} is decommissioned: its resources leave the stack's state and stay in AWS, provided an earlier update ran with ${part}.decommission: true while enabled (the engine refuses to delete what is still protected)`,
+        );
     }
 }
 const appRunner = config.appRunner?.enabled ? config.appRunner : undefined;

@@ -1,20 +1,13 @@
 import * as assert from "assert";
 import { ProgramRun } from "../tools/offline/runProgram";
+import { confirmProdConfig } from "./fixtures";
 import { runStack } from "./harness";
 
 const PROJECT = "egress-remediation";
 const APP = `${PROJECT}:appRunner`;
 const ECS = `${PROJECT}:ecs`;
 
-/** Prod with every unconfirmed value confirmed: real-looking ids instead of zeros, rule ids set. */
-function confirmedProd(c: Record<string, any>): void {
-    c[`${PROJECT}:unverified`] = [];
-    c[APP].adopt.postgresIngressRuleIds = { connector: "sgr-0a1b2c3d4e5f60718" };
-    c[APP].adopt.connectorEgressRuleId = "sgr-0a1b2c3d4e5f60719";
-    c[ECS].vpcId = "vpc-0123456789abcdef0";
-    c[ECS].subnetIds = ["subnet-0123456789abcdef0"];
-    c[ECS].api.image = "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@sha256:" + "ab".repeat(32);
-}
+const confirmedProd = confirmProdConfig;
 
 /** Every stateful or adopted resource in the prod program, by name. */
 const KEPT = [
