@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService } from "./components/appRunnerService";
 import { DataStoreAccess } from "./components/dataStoreAccess";
 import { EcsWorker } from "./components/ecsWorker";
+import { partOptions } from "./components/adopt";
 import { accountProvider } from "./components/providers";
 import { VpcEgress } from "./components/vpcEgress";
 import { asRunError, loadStackConfig } from "./config/load";
-import { findPlaceholders } from "./config/placeholders";
 import { StackConfig } from "./config/schema";
-import { PROJECT } from "./config/validate";
+import { gateUnconfirmed, unconfirmedValues } from "./config/unconfirmed";
 
 function loadOrStop(): StackConfig {
     try {
@@ -18,13 +18,16 @@ function loadOrStop(): StackConfig {
 }
 
 const config = loadOrStop();
-const placeholders = findPlaceholders(config);
-if (placeholders.length > 0) {
-    const keys = placeholders.map((p) => `${PROJECT}:${p}`).join(", ");
-    if (!pulumi.runtime.isDryRun()) {
-        throw new pulumi.RunError(`placeholder values must be replaced before an update: ${keys}`);
+gateUnconfirmed(unconfirmedValues(config), { preview: pulumi.runtime.isDryRun(), warn: (message) => void pulumi.log.warn(message) });
+for (const part of ["appRunner", "ecs"] as const) {
+    const settings = config[part];
+    if (settings?.decommission) {
+        void pulumi.log.warn(
+            settings.enabled
+                ? `${part}.decommission is set: its resources are unprotected and kept in AWS on delete; after this update, set ${part}.enabled: false`
+                : `${part} is decommissioned: its resources leave the stack's state and stay in AWS, provided an earlier update ran with ${part}.decommission: true while enabled (the engine refuses to delete what is still protected)`,
+        );
     }
-    void pulumi.log.warn(`placeholder values (replace before \`pulumi up\`): ${keys}`);
 }
 const appRunner = config.appRunner?.enabled ? config.appRunner : undefined;
 const ecs = config.ecs?.enabled ? config.ecs : undefined;
@@ -46,9 +49,13 @@ if (appRunner) {
                 ? { vpcId: net.vpcId, connectorSubnetIds: net.connectorSubnetIds ?? [], publicSubnetIds: net.publicSubnetIds ?? [], subnetAzs: net.subnetAzs }
                 : undefined,
             greenfield: net.vpcId ? undefined : { cidrBlock: net.cidrBlock, azCount: net.azCount },
-            adopt: { connectorArn: appRunner.adopt.connectorArn, connectorSecurityGroupId: appRunner.adopt.connectorSecurityGroupId },
+            adopt: {
+                connectorArn: appRunner.adopt.connectorArn,
+                connectorSecurityGroupId: appRunner.adopt.connectorSecurityGroupId,
+                connectorEgressRuleId: appRunner.adopt.connectorEgressRuleId,
+            },
         },
-        { provider: appRunnerProvider },
+        partOptions(appRunnerProvider, appRunner.decommission),
     );
     service = new AppRunnerService(
         "app",
@@ -62,11 +69,12 @@ if (appRunner) {
             healthCheck: appRunner.service.healthCheck,
             env: appRunner.service.env,
             secrets: appRunner.service.secrets,
+            account: appRunner.account,
             autoScaling: appRunner.service.autoScaling,
             vpcConnectorArn: egress.routedConnectorArn,
             adoptServiceArn: appRunner.adopt.serviceArn,
         },
-        { provider: appRunnerProvider },
+        partOptions(appRunnerProvider, appRunner.decommission),
     );
 }
 
@@ -88,7 +96,7 @@ if (ecs) {
             worker: ecs.worker,
             adopt: ecs.adopt,
         },
-        { provider },
+        partOptions(provider, ecs.decommission),
     );
 }
 
@@ -103,13 +111,13 @@ if (appRunner && egress) {
             redisPort: appRunner.dataStores.redisPort,
             sources,
             cidrSources: appRunner.dataStores.cidrSources,
+            redisReplicationGroupId: appRunner.dataStores.redisReplicationGroupId,
             adopt: {
                 postgresSecurityGroupId: appRunner.adopt.postgresSecurityGroupId,
                 postgresIngressRuleIds: appRunner.adopt.postgresIngressRuleIds,
-                redisReplicationGroupId: appRunner.adopt.redisReplicationGroupId,
             },
         },
-        { provider: appRunnerProvider },
+        partOptions(appRunnerProvider, appRunner.decommission),
     );
 }
 

@@ -1,14 +1,42 @@
 import * as pulumi from "@pulumi/pulumi";
+import { LiveProperties } from "./liveProperties";
+
+export interface KeptResource {
+    /** Live id to import on the first `pulumi up`; once in state, the same id is a no-op. */
+    readonly importId?: string;
+    /** Which properties the program declares and which it leaves as they are live. */
+    readonly properties: LiveProperties;
+    /** Properties left alone only in this configuration (e.g. auto scaling when none is configured). */
+    readonly alsoLeftAlone?: readonly string[];
+    /** Permissions or rules the resource needs before AWS may act on it. */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
 
 /**
- * Options for a child that may be a live resource adopted from the hand-built environment:
- * imported by id and protected, so no later change can delete or replace it. With a CLI that
- * includes pulumi/pulumi#19339, an import whose inputs differ succeeds and is followed by an
- * in-place update, so one `pulumi up` adopts and fixes; a change that forces replacement
- * fails on `protect` instead of recreating production.
- * `ignoreChanges` names the properties the live resource keeps as they are (names and
- * descriptions chosen by hand, which would otherwise force a replacement).
+ * Options for a stateful or adopted resource (data-store groups and their rules, the replication
+ * group, the connector and its group, the services, the log groups). They never depend on
+ * whether an import id is configured: removing `adopt` after the first `pulumi up` (as Pulumi's
+ * import docs suggest) changes nothing, and no update can delete such a resource in AWS.
  */
-export function adoptOptions(parent: pulumi.Resource, importId: string | undefined, ignoreChanges: string[] = []): pulumi.CustomResourceOptions {
-    return importId ? { parent, import: importId, protect: true, ignoreChanges } : { parent };
+export function keptResourceOptions(parent: pulumi.Resource, kept: KeptResource): pulumi.CustomResourceOptions {
+    return {
+        parent,
+        ...(kept.importId ? { import: kept.importId } : {}),
+        protect: true,
+        retainOnDelete: true,
+        ignoreChanges: [...kept.properties.leftAlone, ...(kept.alsoLeftAlone ?? [])],
+        ...(kept.dependsOn?.length ? { dependsOn: kept.dependsOn } : {}),
+    };
+}
+
+/**
+ * Options for one part of the stack (the App Runner or the ECS components). A part being
+ * decommissioned deliberately hands everything back: every resource in it is unprotected and
+ * retained, so once `enabled: false` removes it from the program, it leaves the state and nothing
+ * is deleted in AWS (not even a group a retained resource still uses).
+ */
+export function partOptions(provider: pulumi.ProviderResource | undefined, decommission: boolean): pulumi.ComponentResourceOptions {
+    if (!decommission) return { provider };
+    const handBack: pulumi.ResourceTransformation = ({ props, opts }) => ({ props, opts: pulumi.mergeOptions(opts, { protect: false, retainOnDelete: true }) });
+    return { provider, transformations: [handBack] };
 }

@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { healthCheckProblems, instanceSizeForApi, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
 import { formatProblem } from "../policies/lib/problems";
 import { parseImage, unpinnedImageReason } from "../policies/lib/images";
-import { adoptOptions } from "./adopt";
+import { keptResourceOptions } from "./adopt";
+import { APP_RUNNER_SERVICE } from "./liveProperties";
+import { resolveSecretReference, secretReferenceProblem, SecretReference } from "./secretReference";
 
 export interface HealthCheck {
     /** @default "HTTP" */
@@ -35,8 +37,13 @@ export interface AppRunnerServiceArgs {
     readonly healthCheck?: HealthCheck;
     /** Plain environment variables; never secrets. */
     readonly env?: Readonly<Record<string, string>>;
-    /** Secrets Manager or SSM ARNs, injected through runtimeEnvironmentSecrets. */
+    /**
+     * Secrets Manager secret ARNs (full or partial) or names, or SSM parameter ARNs, injected
+     * through runtimeEnvironmentSecrets. Names and partial ARNs are looked up for the full ARN.
+     */
     readonly secrets?: Readonly<Record<string, string>>;
+    /** Account and region where secret names are resolved (the service's own). */
+    readonly account: { readonly id: string; readonly region: string };
     /**
      * Connector ARN for VPC egress. Pass VpcEgress.routedConnectorArn so the service is only
      * deployed once its subnets have a way out.
@@ -54,7 +61,8 @@ export function appRunnerServiceProblems(args: AppRunnerServiceArgs): string[] {
     const imageReason = unpinnedImageReason(args.image);
     if (imageReason) problems.push(`\`image\` must pin a tag or digest: ${imageReason}`);
     for (const [key, ref] of Object.entries(args.secrets ?? {})) {
-        if (!/^arn:aws[a-z-]*:(secretsmanager|ssm):/.test(ref)) problems.push(`\`secrets.${key}\` must be a Secrets Manager or SSM ARN, never a value`);
+        const problem = secretReferenceProblem(ref);
+        if (problem) problems.push(`\`secrets.${key}\` ${problem}`);
     }
     for (const key of Object.keys(args.env ?? {})) {
         if (key in (args.secrets ?? {})) problems.push(`\`env.${key}\` is also in secrets; keep it in secrets only`);
@@ -76,8 +84,9 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const problems = appRunnerServiceProblems(args);
         if (problems.length > 0) throw new Error(`AppRunnerService ${name}: ${problems.join("; ")}`);
 
-        const accessRoleArn = args.accessRoleArn ?? this.createAccessRole(name);
-        const instanceRole = this.createInstanceRole(name, Object.values(args.secrets ?? {}));
+        const access = args.accessRoleArn ? { arn: pulumi.output(args.accessRoleArn), permissions: [] } : this.createAccessRole(name);
+        const secrets = Object.entries(args.secrets ?? {}).map(([key, ref]) => ({ key, ...resolveSecretReference(ref, args.account) }));
+        const instance = this.createInstanceRole(name, secrets);
 
         const autoScaling = args.autoScaling
             ? new aws.apprunner.AutoScalingConfigurationVersion(
@@ -100,18 +109,18 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 serviceName: args.serviceName,
                 sourceConfiguration: {
                     autoDeploymentsEnabled: false,
-                    authenticationConfiguration: { accessRoleArn },
+                    authenticationConfiguration: { accessRoleArn: access.arn },
                     imageRepository: {
                         imageIdentifier: args.image,
                         imageRepositoryType: parseImage(args.image).repository.includes("public.ecr.aws") ? "ECR_PUBLIC" : "ECR",
                         imageConfiguration: {
                             port: String(args.port ?? 8000),
                             runtimeEnvironmentVariables: { ...(args.env ?? {}) },
-                            runtimeEnvironmentSecrets: { ...(args.secrets ?? {}) },
+                            runtimeEnvironmentSecrets: Object.fromEntries(secrets.map((secret) => [secret.key, this.fullArnOf(secret)])),
                         },
                     },
                 },
-                instanceConfiguration: { ...instanceSizeForApi(args.cpu ?? "1 vCPU", args.memory ?? "2 GB"), instanceRoleArn: instanceRole.arn },
+                instanceConfiguration: { ...instanceSizeForApi(args.cpu ?? "1 vCPU", args.memory ?? "2 GB"), instanceRoleArn: instance.role.arn },
                 healthCheckConfiguration: {
                     protocol,
                     path: protocol === "HTTP" ? (health.path ?? "/") : undefined,
@@ -126,50 +135,62 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 },
                 autoScalingConfigurationArn: autoScaling?.arn,
             },
-            adoptOptions(this, args.adoptServiceArn, ["tags"]),
+            // The service starts with the roles it is given: wait for their permissions, not only the roles.
+            keptResourceOptions(this, {
+                importId: args.adoptServiceArn,
+                properties: APP_RUNNER_SERVICE,
+                alsoLeftAlone: args.autoScaling ? [] : ["autoScalingConfigurationArn"],
+                dependsOn: [...access.permissions, ...instance.permissions],
+            }),
         );
 
         this.serviceArn = service.arn;
         this.serviceUrl = service.serviceUrl;
-        this.instanceRoleArn = instanceRole.arn;
+        this.instanceRoleArn = instance.role.arn;
         this.registerOutputs({ serviceArn: this.serviceArn, serviceUrl: this.serviceUrl, instanceRoleArn: this.instanceRoleArn });
     }
 
-    private createAccessRole(name: string): pulumi.Output<string> {
+    private createAccessRole(name: string): { arn: pulumi.Output<string>; permissions: pulumi.Resource[] } {
         const role = new aws.iam.Role(
             `${name}-access-role`,
             { assumeRolePolicy: assumeRolePolicy("build.apprunner.amazonaws.com"), description: "App Runner pulls images from ECR" },
             { parent: this },
         );
-        new aws.iam.RolePolicyAttachment(
+        const attachment = new aws.iam.RolePolicyAttachment(
             `${name}-access-ecr`,
             { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess" },
             { parent: this },
         );
-        return role.arn;
+        return { arn: role.arn, permissions: [attachment] };
     }
 
     /** The role the running service assumes; it may read exactly the configured secrets. */
-    private createInstanceRole(name: string, secretArns: string[]): aws.iam.Role {
+    private createInstanceRole(name: string, secrets: readonly SecretReference[]): { role: aws.iam.Role; permissions: pulumi.Resource[] } {
         const role = new aws.iam.Role(
             `${name}-instance-role`,
             { assumeRolePolicy: assumeRolePolicy("tasks.apprunner.amazonaws.com"), description: "App Runner service instances: read configured secrets" },
             { parent: this },
         );
-        const secretsManager = secretArns.filter((a) => a.includes(":secretsmanager:"));
-        const ssm = secretArns.filter((a) => a.includes(":ssm:"));
+        const grants = (service: SecretReference["service"]) => [...new Set(secrets.filter((s) => s.service === service).map((s) => s.grant))];
+        const secretsManager = grants("secretsmanager");
+        const ssm = grants("ssm");
         const statements = [
             ...(secretsManager.length ? [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretsManager }] : []),
             ...(ssm.length ? [{ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm }] : []),
         ];
-        if (statements.length > 0) {
-            new aws.iam.RolePolicy(
-                `${name}-read-secrets`,
-                { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
-                { parent: this },
-            );
-        }
-        return role;
+        if (statements.length === 0) return { role, permissions: [] };
+        const policy = new aws.iam.RolePolicy(
+            `${name}-read-secrets`,
+            { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+            { parent: this },
+        );
+        return { role, permissions: [policy] };
+    }
+
+    /** App Runner takes only full ARNs: a name or partial ARN is looked up (preview fails if it does not exist). */
+    private fullArnOf(secret: SecretReference & { key: string }): pulumi.Input<string> {
+        if (secret.fullArn !== undefined) return secret.fullArn;
+        return aws.secretsmanager.getSecretOutput(secret.lookup, { parent: this }).arn;
     }
 }
 

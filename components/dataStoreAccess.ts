@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { adoptOptions } from "./adopt";
+import { keptResourceOptions } from "./adopt";
+import { INGRESS_RULE, REPLICATION_GROUP, SECURITY_GROUP } from "./liveProperties";
 
 export interface DataStoreAccessArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -19,13 +20,19 @@ export interface DataStoreAccessArgs {
      * @default {}
      */
     readonly cidrSources?: Readonly<Record<string, string>>;
+    /**
+     * The live ElastiCache replication group to move out of the default security group. It is
+     * always imported by this id (this program never creates one); once in state that is a no-op.
+     */
+    readonly redisReplicationGroupId?: string;
     readonly adopt?: {
         /** The RDS instance's existing security group (the seeds' sg-0e4cc786d9053f05f). */
         readonly postgresSecurityGroupId?: string;
-        /** Existing rule ids (sgr-…) on that group, by source name, so they are imported, not duplicated. */
+        /**
+         * By source name: the existing rule's id (`sgr-…`) on that group, imported rather than
+         * duplicated, or `create` once confirmed absent.
+         */
         readonly postgresIngressRuleIds?: Readonly<Record<string, string>>;
-        /** The ElastiCache replication group to move out of the default security group. */
-        readonly redisReplicationGroupId?: string;
     };
 }
 
@@ -39,8 +46,10 @@ export function dataStoreAccessProblems(args: DataStoreAccessArgs): string[] {
     for (const sourceName of Object.keys(args.cidrSources ?? {})) {
         if (names.includes(sourceName)) problems.push(`source name "${sourceName}" is used for both a security group and a CIDR`);
     }
+    const allSources = [...names, ...Object.keys(args.cidrSources ?? {})];
     for (const sourceName of Object.keys(args.adopt?.postgresIngressRuleIds ?? {})) {
-        if (!names.includes(sourceName)) problems.push(`\`adopt.postgresIngressRuleIds.${sourceName}\` names no source; sources are ${names.join(", ")}`);
+        if (!allSources.includes(sourceName))
+            problems.push(`\`adopt.postgresIngressRuleIds.${sourceName}\` names no source; sources are ${allSources.join(", ")}`);
     }
     return problems;
 }
@@ -63,17 +72,13 @@ export class DataStoreAccess extends pulumi.ComponentResource {
         const postgresSg = new aws.ec2.SecurityGroup(
             `${name}-postgres-sg`,
             { vpcId: args.vpcId, description: "PostgreSQL: only from named security groups", tags: { Name: `${name}-postgres-sg` } },
-            adoptOptions(this, adopt.postgresSecurityGroupId, ["name", "description", "tags"]),
+            keptResourceOptions(this, { importId: adopt.postgresSecurityGroupId, properties: SECURITY_GROUP }),
         );
         const redisSg = new aws.ec2.SecurityGroup(
             `${name}-redis-sg`,
             { vpcId: args.vpcId, description: "Redis: only from named security groups", tags: { Name: `${name}-redis-sg` } },
             { parent: this },
         );
-        const stores = [
-            { store: "postgres", sg: postgresSg, port: args.postgresPort ?? 5432, importIds: adopt.postgresIngressRuleIds ?? {} },
-            { store: "redis", sg: redisSg, port: args.redisPort ?? 6379, importIds: {} as Readonly<Record<string, string>> },
-        ];
         // Who may connect: security groups by reference, CIDRs (only those configured) by family.
         const peers = [
             ...Object.entries(args.sources).map(([sourceName, id]) => ({ sourceName, peer: { referencedSecurityGroupId: id } })),
@@ -82,22 +87,26 @@ export class DataStoreAccess extends pulumi.ComponentResource {
                 peer: cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr },
             })),
         ];
-        for (const { store, sg, port, importIds } of stores) {
-            for (const { sourceName, peer } of peers) {
-                new aws.vpc.SecurityGroupIngressRule(
-                    `${name}-${store}-from-${sourceName}`,
-                    { securityGroupId: sg.id, ...peer, ipProtocol: "tcp", fromPort: port, toPort: port, description: `${store} from ${sourceName}` },
-                    adoptOptions(this, importIds[sourceName], ["description"]),
-                );
-            }
+        const rule = (store: string, sg: aws.ec2.SecurityGroup, port: number, sourceName: string, peer: object, opts: pulumi.CustomResourceOptions) =>
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${store}-from-${sourceName}`,
+                { securityGroupId: sg.id, ...peer, ipProtocol: "tcp", fromPort: port, toPort: port, description: `${store} from ${sourceName}` },
+                opts,
+            );
+        // Rules on the RDS group keep the database reachable: kept like the group itself.
+        for (const { sourceName, peer } of peers) {
+            const ruleId = adopt.postgresIngressRuleIds?.[sourceName];
+            const importId = ruleId === "create" ? undefined : ruleId;
+            rule("postgres", postgresSg, args.postgresPort ?? 5432, sourceName, peer, keptResourceOptions(this, { importId, properties: INGRESS_RULE }));
         }
+        const redisRules = peers.map(({ sourceName, peer }) => rule("redis", redisSg, args.redisPort ?? 6379, sourceName, peer, { parent: this }));
 
-        if (adopt.redisReplicationGroupId) {
-            // Adopted to move it out of the VPC's default security group; only the groups change.
+        if (args.redisReplicationGroupId) {
+            // Moves into its own group only once that group's rules exist, so access never lapses.
             new aws.elasticache.ReplicationGroup(
                 `${name}-redis`,
-                { replicationGroupId: adopt.redisReplicationGroupId, description: "adopted", securityGroupIds: [redisSg.id] },
-                adoptOptions(this, adopt.redisReplicationGroupId, ["description", "tags"]),
+                { replicationGroupId: args.redisReplicationGroupId, description: "adopted", securityGroupIds: [redisSg.id], applyImmediately: true },
+                keptResourceOptions(this, { importId: args.redisReplicationGroupId, properties: REPLICATION_GROUP, dependsOn: redisRules }),
             );
         }
 

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { unpinnedImageReason } from "../policies/lib/images";
-import { adoptOptions } from "./adopt";
+import { keptResourceOptions } from "./adopt";
+import { ECS_SERVICE, LOG_GROUP } from "./liveProperties";
 
 export interface TaskSpec {
     /** Image with a pinned tag or digest; `latest` is refused. */
@@ -13,6 +14,17 @@ export interface TaskSpec {
     readonly command?: readonly string[];
     readonly env?: Readonly<Record<string, string>>;
     readonly desiredCount: number;
+    /** The container's name (a load balancer targets it by name). @default "api" or "worker" */
+    readonly containerName?: string;
+    /** Existing role the application's code runs as; none when omitted. */
+    readonly taskRoleArn?: string;
+    /** `awslogs-stream-prefix`. @default the container name */
+    readonly logStreamPrefix?: string;
+    /**
+     * Capacity providers (e.g. FARGATE and FARGATE_SPOT) instead of `launchType: FARGATE`.
+     * Switching between the two replaces the service, which protection refuses: match the live one.
+     */
+    readonly capacityProviderStrategy?: readonly { readonly capacityProvider: string; readonly weight?: number; readonly base?: number }[];
 }
 
 export interface EcsWorkerArgs {
@@ -36,7 +48,7 @@ export interface EcsWorkerArgs {
     };
     /** The worker defaults to the API image. */
     readonly worker: Omit<TaskSpec, "image"> & { readonly image?: string; readonly stopped?: boolean };
-    /** Live resources to import: the existing API service and log groups. */
+    /** Live resources to import: the existing services and log groups. */
     readonly adopt?: { readonly apiService?: boolean; readonly apiLogGroup?: boolean; readonly workerService?: boolean; readonly workerLogGroup?: boolean };
 }
 
@@ -96,20 +108,20 @@ export class EcsWorker extends pulumi.ComponentResource {
             { parent: this },
         );
         const lb = args.api.loadBalancer;
-        if (lb?.securityGroupId) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-tasks-from-lb`,
-                {
-                    securityGroupId: tasksSg.id,
-                    referencedSecurityGroupId: lb.securityGroupId,
-                    ipProtocol: "tcp",
-                    fromPort: args.api.containerPort,
-                    toPort: args.api.containerPort,
-                    description: "API traffic from its load balancer",
-                },
-                { parent: this },
-            );
-        }
+        const lbIngress = lb?.securityGroupId
+            ? new aws.vpc.SecurityGroupIngressRule(
+                  `${name}-tasks-from-lb`,
+                  {
+                      securityGroupId: tasksSg.id,
+                      referencedSecurityGroupId: lb.securityGroupId,
+                      ipProtocol: "tcp",
+                      fromPort: args.api.containerPort,
+                      toPort: args.api.containerPort,
+                      description: "API traffic from its load balancer",
+                  },
+                  { parent: this },
+              )
+            : undefined;
 
         const executionRole = new aws.iam.Role(
             `${name}-execution-role`,
@@ -121,7 +133,9 @@ export class EcsWorker extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new aws.iam.RolePolicyAttachment(
+        // Tasks pull images and write logs with the execution role: everything that starts a task
+        // waits for this attachment, not only for the role.
+        const executionPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-execution-policy`,
             { role: executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
             { parent: this },
@@ -152,10 +166,11 @@ export class EcsWorker extends pulumi.ComponentResource {
         const taskDefinitions: Record<string, aws.ecs.TaskDefinition> = {};
         for (const { role, family, service, spec, port, adoptLogs, adoptService } of roles) {
             const logGroupName = `/ecs/${base}-${role}`;
+            const containerName = spec.containerName ?? role;
             const logGroup = new aws.cloudwatch.LogGroup(
                 `${name}-${role}-logs`,
                 { name: logGroupName, retentionInDays },
-                adoptOptions(this, adoptLogs ? logGroupName : undefined, ["tags"]),
+                keptResourceOptions(this, { importId: adoptLogs ? logGroupName : undefined, properties: LOG_GROUP }),
             );
             const taskDefinition = new aws.ecs.TaskDefinition(
                 `${name}-${role}-task`,
@@ -166,26 +181,34 @@ export class EcsWorker extends pulumi.ComponentResource {
                     cpu: String(spec.cpu ?? 512),
                     memory: String(spec.memory ?? 1024),
                     executionRoleArn: executionRole.arn,
+                    taskRoleArn: spec.taskRoleArn,
                     containerDefinitions: logGroup.name.apply((group) =>
                         JSON.stringify([
                             {
-                                name: role,
+                                name: containerName,
                                 image: spec.image,
                                 essential: true,
                                 ...(spec.command ? { command: spec.command } : {}),
-                                ...(port ? { portMappings: [{ containerPort: port, protocol: "tcp" }] } : {}),
+                                ...(port ? { portMappings: [{ containerPort: port, hostPort: port, protocol: "tcp" }] } : {}),
                                 environment: Object.entries(spec.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
                                 logConfiguration: {
                                     logDriver: "awslogs",
-                                    options: { "awslogs-group": group, "awslogs-region": args.region, "awslogs-stream-prefix": role },
+                                    options: {
+                                        "awslogs-group": group,
+                                        "awslogs-region": args.region,
+                                        "awslogs-stream-prefix": spec.logStreamPrefix ?? containerName,
+                                    },
                                 },
                             },
                         ]),
                     ),
                 },
-                { parent: this },
+                { parent: this, dependsOn: [executionPolicy] },
             );
             const withLb = role === "api" && lb !== undefined;
+            const placement = spec.capacityProviderStrategy?.length
+                ? { capacityProviderStrategies: spec.capacityProviderStrategy.map((s) => ({ ...s })) }
+                : { launchType: "FARGATE" };
             services[role] = new aws.ecs.Service(
                 `${name}-${role}`,
                 {
@@ -193,7 +216,7 @@ export class EcsWorker extends pulumi.ComponentResource {
                     cluster: clusterArn,
                     taskDefinition: taskDefinition.arn,
                     desiredCount: role === "api" ? args.api.desiredCount : workerDesiredCount(args.worker),
-                    launchType: "FARGATE",
+                    ...placement,
                     networkConfiguration: { subnets: args.subnetIds, securityGroups: [tasksSg.id], assignPublicIp: args.assignPublicIp ?? false },
                     deploymentCircuitBreaker: { enable: true, rollback: true },
                     deploymentMinimumHealthyPercent: 100,
@@ -201,12 +224,16 @@ export class EcsWorker extends pulumi.ComponentResource {
                     waitForSteadyState: true,
                     ...(withLb
                         ? {
-                              loadBalancers: [{ targetGroupArn: lb.targetGroupArn, containerName: role, containerPort: args.api.containerPort }],
+                              loadBalancers: [{ targetGroupArn: lb.targetGroupArn, containerName, containerPort: args.api.containerPort }],
                               healthCheckGracePeriodSeconds: lb.healthCheckGracePeriodSeconds,
                           }
                         : {}),
                 },
-                adoptOptions(this, adoptService ? `${args.clusterName}/${service}` : undefined, ["tags"]),
+                keptResourceOptions(this, {
+                    importId: adoptService ? `${args.clusterName}/${service}` : undefined,
+                    properties: ECS_SERVICE,
+                    dependsOn: [executionPolicy, ...(withLb && lbIngress ? [lbIngress] : [])],
+                }),
             );
             taskDefinitions[role] = taskDefinition;
         }

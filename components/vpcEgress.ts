@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import type * as Awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblem } from "../policies/lib/problems";
-import { adoptOptions } from "./adopt";
+import { keptResourceOptions } from "./adopt";
+import { EGRESS_RULE, SECURITY_GROUP, VPC_CONNECTOR } from "./liveProperties";
 import { ExistingVpc, NatMode, NatPlacement, natLayoutProblems, planNatPlacement } from "./natLayout";
 
 export { ExistingVpc, NatMode, NatPlacement, planNatPlacement };
@@ -27,8 +28,11 @@ export interface VpcEgressArgs {
      * @default "single"
      */
     readonly natMode?: NatMode;
-    /** Live resources to import instead of create. */
-    readonly adopt?: { readonly connectorArn?: string; readonly connectorSecurityGroupId?: string };
+    /**
+     * Live resources to import instead of create. `connectorEgressRuleId` is the adopted group's
+     * existing allow-all egress rule (`sgr-…`), or `create` once it is confirmed absent.
+     */
+    readonly adopt?: { readonly connectorArn?: string; readonly connectorSecurityGroupId?: string; readonly connectorEgressRuleId?: string };
 }
 
 /** Refuses args that would build a connector without a way out; pure so tests can call it. */
@@ -118,20 +122,21 @@ export class VpcEgress extends pulumi.ComponentResource {
                 description: "App Runner VPC connector: no ingress, egress to the VPC and through NAT",
                 tags: { Name: `${name}-connector-sg` },
             },
-            adoptOptions(this, adopted.connectorSecurityGroupId, ["name", "description", "tags"]),
+            keptResourceOptions(this, { importId: adopted.connectorSecurityGroupId, properties: SECURITY_GROUP }),
         );
-        if (!adopted.connectorSecurityGroupId) {
-            // AWS adds allow-all egress to a new group, but the provider removes it; say it explicitly.
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-connector-egress`,
-                { securityGroupId: connectorSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress: VPC targets and, via NAT, the internet" },
-                { parent: this },
-            );
-        }
+        // Declared whether or not the group is adopted, so removing `adopt` changes nothing. The
+        // provider strips AWS's default egress from a group it creates; an adopted group already
+        // has it, so its rule id is imported (or confirmed absent with `create`).
+        const egressRuleId = adopted.connectorEgressRuleId === "create" ? undefined : adopted.connectorEgressRuleId;
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-connector-egress`,
+            { securityGroupId: connectorSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress: VPC targets and, via NAT, the internet" },
+            keptResourceOptions(this, { importId: egressRuleId, properties: EGRESS_RULE }),
+        );
         const connector = new aws.apprunner.VpcConnector(
             `${name}-connector`,
             { vpcConnectorName: args.connectorName, subnets: this.connectorSubnetIds, securityGroups: [connectorSg.id] },
-            adoptOptions(this, adopted.connectorArn, ["tags"]),
+            keptResourceOptions(this, { importId: adopted.connectorArn, properties: VPC_CONNECTOR }),
         );
 
         this.connectorSecurityGroupId = connectorSg.id;

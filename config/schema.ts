@@ -3,14 +3,19 @@ import { healthCheckProblems, instanceSizeProblem } from "../policies/lib/appRun
 import { unpinnedImageReason } from "../policies/lib/images";
 import { parseCidr } from "../policies/lib/cidr";
 import { natLayoutProblems } from "../components/natLayout";
+import { secretReferenceProblem } from "../components/secretReference";
+import { decommissionProblem, unverifiedKeyProblem } from "./adoption";
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
-const secretReference = z
-    .string()
-    .regex(/^arn:aws[a-z-]*:(secretsmanager|ssm):/, "must be a Secrets Manager secret ARN or an SSM parameter ARN, never a plaintext value");
+const secretReference = z.string().superRefine((reference, ctx) => {
+    const problem = secretReferenceProblem(reference);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+/** An existing rule's id, or `create` once it is confirmed that no such rule exists. */
+const ruleIdOrCreate = z.string().regex(/^(sgr-[0-9a-f]{8,17}|create)$/, 'must be a security group rule id (sgr-…) or "create" (confirmed absent)');
 const port = z.number().int().min(1).max(65535);
 
 const pinnedImage = z.string().superRefine((image, ctx) => {
@@ -115,11 +120,9 @@ const adoptSchema = z
         connectorSecurityGroupId: awsId("sg").optional(),
         serviceArn: arn("apprunner").optional(),
         postgresSecurityGroupId: awsId("sg").optional(),
-        postgresIngressRuleIds: z.record(z.string(), z.string().regex(/^sgr-[0-9a-f]{8,17}$/, "must be a security group rule id (sgr-…)")).optional(),
-        redisReplicationGroupId: z
-            .string()
-            .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be an ElastiCache replication group id")
-            .optional(),
+        postgresIngressRuleIds: z.record(z.string(), ruleIdOrCreate).optional(),
+        /** The adopted connector group's existing allow-all egress rule. */
+        connectorEgressRuleId: ruleIdOrCreate.optional(),
     })
     .strict();
 
@@ -134,6 +137,11 @@ export const appRunnerSchema = z
             .object({
                 postgresPort: port.default(5432),
                 redisPort: port.default(6379),
+                /** The live replication group moved into its own security group; always imported (never created). */
+                redisReplicationGroupId: z
+                    .string()
+                    .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be an ElastiCache replication group id")
+                    .optional(),
                 /** Extra CIDR sources by name (a VPN range); the policy pack blocks world-open ones. */
                 cidrSources: z
                     .record(
@@ -144,10 +152,16 @@ export const appRunnerSchema = z
             })
             .strict()
             .default({ postgresPort: 5432, redisPort: 6379, cidrSources: {} }),
-        /** Ids of live resources to import instead of create; each is protected once imported. */
+        /** Ids of live resources to import on the first `pulumi up`; protection does not depend on them. */
         adopt: adoptSchema.default({}),
+        /** Deliberately stop managing this part: protection is lifted, stateful resources stay in AWS. */
+        decommission: z.boolean().default(false),
     })
-    .strict();
+    .strict()
+    .superRefine((part, ctx) => {
+        const problem = decommissionProblem("appRunner", part);
+        if (problem) ctx.addIssue({ code: "custom", path: ["enabled"], message: problem });
+    });
 
 const loadBalancerSchema = z
     .object({
@@ -167,6 +181,26 @@ const ecsTaskSchema = {
     memory: z.number().int().min(512).max(122880).default(1024),
     command: z.array(z.string()).optional(),
     env: z.record(z.string(), z.string()).default({}),
+    /** The live task definition's container name, log stream prefix and task role, so a new revision keeps them. */
+    containerName: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, "must be letters, digits, - or _")
+        .optional(),
+    logStreamPrefix: z.string().min(1).optional(),
+    taskRoleArn: arn("iam").optional(),
+    /** Instead of launchType FARGATE; switching between the two replaces the service. */
+    capacityProviderStrategy: z
+        .array(
+            z
+                .object({
+                    capacityProvider: z.string().min(1),
+                    weight: z.number().int().min(0).max(1000).optional(),
+                    base: z.number().int().min(0).max(100000).optional(),
+                })
+                .strict(),
+        )
+        .min(1)
+        .optional(),
 };
 
 export const ecsSchema = z
@@ -216,8 +250,14 @@ export const ecsSchema = z
             })
             .strict()
             .default({ apiService: false, apiLogGroup: false, workerService: false, workerLogGroup: false }),
+        /** Deliberately stop managing this part: protection is lifted, services and log groups stay in AWS. */
+        decommission: z.boolean().default(false),
     })
-    .strict();
+    .strict()
+    .superRefine((part, ctx) => {
+        const problem = decommissionProblem("ecs", part);
+        if (problem) ctx.addIssue({ code: "custom", path: ["enabled"], message: problem });
+    });
 
 export const stackConfigSchema = z
     .object({
@@ -225,8 +265,27 @@ export const stackConfigSchema = z
         ecs: ecsSchema.optional(),
         /** Tags added to every resource through the providers' defaultTags. */
         tags: z.record(z.string(), z.string()).default({}),
+        /**
+         * Values nobody has confirmed against the live account: `pulumi preview` warns about each,
+         * `pulumi up` refuses while any is listed. `confirm` is the command that shows the live value.
+         */
+        unverified: z
+            .array(
+                z
+                    .object({
+                        key: z.string().regex(/^(appRunner|ecs)(\.[A-Za-z0-9_-]+)+$/, "must be a dotted config key such as ecs.api.loadBalancer"),
+                        reason: z.string().min(1),
+                        confirm: z.string().min(1),
+                    })
+                    .strict(),
+            )
+            .default([]),
     })
     .superRefine((stack, ctx) => {
+        stack.unverified.forEach(({ key }, i) => {
+            const problem = unverifiedKeyProblem(stack, key);
+            if (problem) ctx.addIssue({ code: "custom", path: ["unverified", i, "key"], message: problem });
+        });
         const ecs = stack.ecs;
         if (!ecs || (ecs.vpcId && ecs.subnetIds)) return;
         if (!!ecs.vpcId !== !!ecs.subnetIds) {

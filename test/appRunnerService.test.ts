@@ -3,6 +3,7 @@ import { AppRunnerService, AppRunnerServiceArgs, appRunnerServiceProblems } from
 import { underMocks } from "./harness";
 
 const good: AppRunnerServiceArgs = {
+    account: { id: "566287346479", region: "us-east-1" },
     serviceName: "nerava-backend",
     image: "566287346479.dkr.ecr.us-east-1.amazonaws.com/nerava-backend:v19-photo-fix",
     vpcConnectorArn: "arn:aws:apprunner:us-east-1:566287346479:vpcconnector/nerava-vpc-connector/1/b07c",
@@ -40,14 +41,43 @@ describe("AppRunnerService", () => {
     it("refuses a secret given as a value", () => {
         assert.match(
             appRunnerServiceProblems({ ...good, secrets: { DATABASE_URL: "postgresql://u:p@h/db" } })[0],
-            /`secrets.DATABASE_URL` must be a Secrets Manager or SSM ARN/,
+            /^`secrets.DATABASE_URL` must be a Secrets Manager secret ARN or name .*never a value$/,
         );
     });
 
-    it("lets the instance role read exactly the configured secrets and creates an ECR access role when none is given", async () => {
-        const { mocks } = await underMocks(() => new AppRunnerService("app", good));
+    it("grants a secret given without its random suffix as AWS checks it (`name-??????`), and passes App Runner the full ARN", async () => {
+        const { mocks } = await underMocks(
+            () => new AppRunnerService("app", { ...good, secrets: { DATABASE_URL: good.secrets!.DATABASE_URL, REDIS_URL: "nerava/prod/REDIS_URL" } }),
+        );
         const policy = JSON.parse(mocks.named("app-read-secrets").inputs.policy as string);
-        assert.deepStrictEqual(policy.Statement, [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [good.secrets!.DATABASE_URL] }]);
+        assert.deepStrictEqual(policy.Statement, [
+            {
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue"],
+                Resource: [
+                    "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL-??????",
+                    "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/REDIS_URL-??????",
+                ],
+            },
+        ]);
+        const secrets = (mocks.named("app-service").inputs.sourceConfiguration as any).imageRepository.imageConfiguration.runtimeEnvironmentSecrets;
+        assert.match(secrets.DATABASE_URL, /^arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava\/prod\/DATABASE_URL-[0-9a-f]{6}$/);
+        assert.match(secrets.REDIS_URL, /^arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava\/prod\/REDIS_URL-[0-9a-f]{6}$/);
+    });
+
+    it("starts the service only after its roles' permissions exist, not only the roles", async () => {
+        const { mocks } = await underMocks(() => new AppRunnerService("app", good));
+        const dependencies = mocks.optionsOf("app-service").dependencies;
+        for (const permission of ["app-read-secrets", "app-access-ecr"]) {
+            assert.ok(dependencies.includes(mocks.optionsOf(permission).urn), `app-service does not wait for ${permission}: ${dependencies.join(", ")}`);
+        }
+    });
+
+    it("lets the instance role read exactly the configured secrets and creates an ECR access role when none is given", async () => {
+        const full = "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL-AbC123";
+        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, secrets: { DATABASE_URL: full } }));
+        const policy = JSON.parse(mocks.named("app-read-secrets").inputs.policy as string);
+        assert.deepStrictEqual(policy.Statement, [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [full] }]);
         assert.strictEqual(mocks.named("app-access-ecr").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess");
         const service = mocks.named("app-service");
         assert.strictEqual((service.inputs.healthCheckConfiguration as any).healthyThreshold, 1);

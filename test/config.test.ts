@@ -59,7 +59,7 @@ describe("stack config validation", () => {
         assert.deepStrictEqual(problems.sort(), [
             'egress-remediation:appRunner.service.env.REDIS_URL is also a secret; keep it in secrets only; got "redis://x"',
             'egress-remediation:appRunner.service.env.REDIS_URL looks like a secret; move it to `secrets` as a Secrets Manager/SSM ARN; got "redis://x"',
-            "egress-remediation:appRunner.service.secrets.DATABASE_URL must be a Secrets Manager secret ARN or an SSM parameter ARN, never a plaintext value; got [secret]",
+            "egress-remediation:appRunner.service.secrets.DATABASE_URL must be a Secrets Manager secret ARN or name (letters, digits and /_+=.@-), or an SSM parameter ARN, never a value; got [secret]",
         ]);
     });
 
@@ -94,7 +94,7 @@ describe("stack config validation", () => {
     it("refuses an unknown top-level key and an empty stack", () => {
         assert.deepStrictEqual(validateStackConfig({ appRuner: {} }), {
             ok: false,
-            problems: ["egress-remediation:appRuner is not a known key; allowed: appRunner, ecs, tags"],
+            problems: ["egress-remediation:appRuner is not a known key; allowed: appRunner, ecs, tags, unverified"],
         });
         assert.deepStrictEqual(validateStackConfig({}), {
             ok: false,

@@ -30,6 +30,20 @@ describe("DataStoreAccess", () => {
         assert.strictEqual(mocks.named("d-redis-from-connector").importId, undefined);
     });
 
+    it("moves the replication group into its own group only after that group's rules exist, keeping every other live setting", async () => {
+        const { mocks } = await underMocks(
+            () => new DataStoreAccess("d", { vpcId: "vpc-1", sources: { connector: "sg-0000000000000000a" }, redisReplicationGroupId: "nerava-redis" }),
+        );
+        const redis = mocks.optionsOf("d-redis");
+        assert.ok(redis.dependencies.includes(mocks.optionsOf("d-redis-from-connector").urn), "the move does not wait for the Redis rule");
+        assert.strictEqual(mocks.named("d-redis").importId, "nerava-redis");
+        for (const kept of ["automaticFailoverEnabled", "multiAzEnabled", "snapshotRetentionLimit", "logDeliveryConfigurations", "notificationTopicArn"]) {
+            assert.ok(redis.ignoreChanges.includes(kept), `${kept} would be reset to the provider's default`);
+            assert.strictEqual(mocks.named("d-redis").inputs[kept], undefined);
+        }
+        assert.deepStrictEqual([redis.protect, redis.retainOnDelete], [true, true]);
+    });
+
     it("adds a rule per store for each named CIDR source, IPv4 or IPv6", async () => {
         const { mocks } = await underMocks(
             () =>

@@ -48,6 +48,45 @@ describe("EcsWorker", () => {
         assert.strictEqual(plain.named("w-api").inputs.healthCheckGracePeriodSeconds, undefined);
     });
 
+    it("starts tasks only after the execution role's policy is attached, not only once the role exists", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        const attachment = mocks.optionsOf("w-execution-policy").urn;
+        for (const name of ["w-api-task", "w-worker-task", "w-api", "w-worker"]) {
+            assert.ok(mocks.optionsOf(name).dependencies.includes(attachment), `${name} does not wait for the policy attachment`);
+        }
+    });
+
+    it("keeps the live service's shape: capacity providers instead of launchType, container name, task role, ports, log prefix", async () => {
+        const live: EcsWorkerArgs = {
+            ...args,
+            api: {
+                ...args.api,
+                containerName: "sandbox-broker-api",
+                taskRoleArn: "arn:aws:iam::905418046272:role/sandbox-broker-task",
+                logStreamPrefix: "ecs",
+                capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }],
+                env: { POOL_SIZE: "20" },
+                loadBalancer: {
+                    targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc",
+                    healthCheckGracePeriodSeconds: 60,
+                },
+            },
+        };
+        const { mocks } = await underMocks(() => new EcsWorker("w", live));
+        const service = mocks.named("w-api").inputs;
+        assert.strictEqual(service.launchType, undefined);
+        assert.deepStrictEqual(service.capacityProviderStrategies, [{ capacityProvider: "FARGATE", weight: 1, base: 1 }]);
+        assert.strictEqual((service.loadBalancers as any[])[0].containerName, "sandbox-broker-api");
+        const task = mocks.named("w-api-task").inputs;
+        assert.strictEqual(task.taskRoleArn, "arn:aws:iam::905418046272:role/sandbox-broker-task");
+        const [container] = JSON.parse(task.containerDefinitions as string);
+        assert.strictEqual(container.name, "sandbox-broker-api");
+        assert.deepStrictEqual(container.portMappings, [{ containerPort: 8080, hostPort: 8080, protocol: "tcp" }]);
+        assert.deepStrictEqual(container.environment, [{ name: "POOL_SIZE", value: "20" }]);
+        assert.strictEqual(container.logConfiguration.options["awslogs-stream-prefix"], "ecs");
+        assert.strictEqual(mocks.named("w-worker").inputs.launchType, "FARGATE");
+    });
+
     it("stops the worker at desired count 0", () => {
         assert.strictEqual(workerDesiredCount({ desiredCount: 1, stopped: true }), 0);
         assert.strictEqual(workerDesiredCount({ desiredCount: 3 }), 3);

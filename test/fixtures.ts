@@ -15,3 +15,19 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
 export function projectConfig(config: Record<string, unknown>): Record<string, unknown> {
     return projectEntries(config);
 }
+
+/**
+ * Edits a prod stack config (full keys) into one where every unconfirmed value is settled: the
+ * unverified list emptied, rule ids set, placeholders replaced by well-formed ids. A first `pulumi up`
+ * only runs with such a config; the ids are invented, so a simulated account must hold the same ones.
+ */
+export function confirmProdConfig(config: Record<string, any>): void {
+    const app = config["egress-remediation:appRunner"];
+    const ecs = config["egress-remediation:ecs"];
+    config["egress-remediation:unverified"] = [];
+    app.adopt.postgresIngressRuleIds = { connector: "sgr-0a1b2c3d4e5f60718" };
+    app.adopt.connectorEgressRuleId = "sgr-0a1b2c3d4e5f60719";
+    ecs.vpcId = "vpc-0123456789abcdef0";
+    ecs.subnetIds = ["subnet-0123456789abcdef0"];
+    ecs.api.image = "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@sha256:" + "ab".repeat(32);
+}

@@ -55,7 +55,7 @@ describe("offline plan", () => {
     it("--json prints one object with stack, resources, violations and cost; exit 0", () => {
         assert.strictEqual(runs.json.status, 0, runs.json.stderr);
         const doc = JSON.parse(runs.json.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "cost"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "cost", "unconfirmed"]);
         assert.deepStrictEqual(Object.keys(doc.resources[1]).slice(0, 5), ["urn", "type", "name", "parent", "inputs"]);
     });
 
@@ -137,15 +137,37 @@ describe("offline plan", () => {
         ]);
     });
 
-    it("--against: turning the ECS part off deletes its resources and nothing else", async () => {
+    it("--against: decommissioning the ECS part deletes its resources and nothing else; services and log groups stay in AWS", async () => {
         const before = await buildPlan("prod");
-        const after = await buildPlan("prod", {}, (c) => ((c["egress-remediation:ecs"] as any).enabled = false));
+        const after = await buildPlan("prod", {}, (c) => Object.assign(c["egress-remediation:ecs"] as any, { enabled: false, decommission: true }));
         const changes = diffPlans(before.document.resources, after.document.resources);
         assert.ok(changes.length > 0 && changes.every((c) => c.op === "-"), JSON.stringify(changes));
+        assert.deepStrictEqual(
+            changes
+                .filter((c) => c.retained)
+                .map((c) => c.name)
+                .sort(),
+            ["workloads-api", "workloads-api-logs", "workloads-worker", "workloads-worker-logs"],
+        );
         assert.deepStrictEqual(
             changes.map((c) => c.name).filter((n) => !n.startsWith("workloads")),
             ["ecs-account"],
         );
+    });
+
+    it("--json records each resource's options as `pulumi preview --json` does: protect, retainOnDelete, ignoreChanges, dependencies, import id", async () => {
+        const doc = JSON.parse(runs.json.stdout);
+        const byName = (name: string) => doc.resources.find((r: any) => r.name === name);
+        const service = byName("app-service");
+        assert.strictEqual(service.importId, "arn:aws:apprunner:us-east-1:566287346479:service/nerava-backend/88e85a3063c14ea9a1e39f8fdf3c35e3");
+        assert.deepStrictEqual([service.protect, service.retainOnDelete], [true, true]);
+        assert.ok(service.ignoreChanges.includes("encryptionConfiguration"));
+        assert.ok(service.dependencies.includes(byName("app-read-secrets").urn), service.dependencies.join(", "));
+        assert.ok(service.dependencies.includes(byName("egress-nat-route").urn), "the service waits for the NAT route through its connector ARN");
+        const nat = byName("egress-nat");
+        assert.deepStrictEqual([nat.protect, nat.retainOnDelete, nat.ignoreChanges], [false, false, []]);
+        assert.deepStrictEqual(doc.unconfirmed.map((u: any) => u.key).slice(-1), ["appRunner.adopt.postgresIngressRuleIds.connector"]);
+        assert.ok(doc.unconfirmed.every((u: any) => u.confirm.length > 0));
     });
 
     it("never prints a secure: value, and the program sees the key as secret", () => {
@@ -154,6 +176,23 @@ describe("offline plan", () => {
         const file = readStackFile("prod", secretProject);
         assert.strictEqual(file.config["aws:secretKey"], "[secret]");
         assert.deepStrictEqual(file.secretKeys, ["aws:secretKey"]);
+    });
+
+    it("--against ignores changes to properties the resource keeps as they are live, as the engine does", () => {
+        const group = (description: string) => ({
+            urn: "urn:pulumi:prod::egress-remediation::aws:ec2/securityGroup:SecurityGroup::data-postgres-sg",
+            type: "aws:ec2/securityGroup:SecurityGroup",
+            name: "data-postgres-sg",
+            parent: null,
+            inputs: { vpcId: "vpc-1", description },
+            outputs: {},
+            ignoreChanges: ["description"],
+        });
+        assert.deepStrictEqual(diffPlans([group("old")], [group("new")]), []);
+        assert.deepStrictEqual(
+            diffPlans([group("old")], [{ ...group("new"), ignoreChanges: [] }]).map((c) => c.op),
+            ["+-"],
+        );
     });
 
     it("--against a plan read back from JSON reports no changes for the same config", async () => {

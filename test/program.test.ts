@@ -104,6 +104,8 @@ describe("the prod program (Pulumi.prod.yaml under mocks)", () => {
             "data-redis": "nerava-redis",
             "workloads-api": "sandbox-broker-cluster/sandbox-broker",
             "workloads-api-logs": "/ecs/sandbox-broker-api",
+            "workloads-worker": "sandbox-broker-cluster/sandbox-broker-worker",
+            "workloads-worker-logs": "/ecs/sandbox-broker-worker",
         });
         for (const name of Object.keys(adopted)) assert.ok(run.protectedNames.has(name), `${name} is not protected`);
     });
@@ -138,8 +140,8 @@ describe("the prod program (Pulumi.prod.yaml under mocks)", () => {
         assert.deepStrictEqual(stopped.mocks.resources.map((r) => r.name).sort(), run.mocks.resources.map((r) => r.name).sort());
     });
 
-    it("builds only the ECS part when appRunner is disabled", async () => {
-        const ecsOnly = await runStack("prod", (c) => (c["egress-remediation:appRunner"].enabled = false));
+    it("builds only the ECS part when appRunner is disabled (a deliberate decommission, since prod adopted its resources)", async () => {
+        const ecsOnly = await runStack("prod", (c) => Object.assign(c["egress-remediation:appRunner"], { enabled: false, decommission: true }));
         assert.strictEqual(ecsOnly.mocks.ofType(T.appRunner).length + ecsOnly.mocks.ofType(T.nat).length, 0);
         assert.strictEqual(ecsOnly.mocks.ofType(T.ecsService).length, 2);
     });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Change } from "../tools/offline/diffPlans";
 import { PlanResource } from "../tools/offline/planDocument";
-import { renderChanges, renderTree } from "../tools/offline/renderPlan";
+import { adoptedLines, renderChanges, renderTree, unconfirmedLines } from "../tools/offline/renderPlan";
 
 function res(name: string, type: string, parent: string | null, extra: Partial<PlanResource> = {}): PlanResource {
     return { urn: `urn:${name}`, type, name, parent, inputs: {}, outputs: {}, ...extra };
@@ -13,14 +13,18 @@ describe("plan rendering", () => {
             res("stack", "pulumi:pulumi:Stack", null),
             res("egress", "egress-remediation:network:VpcEgress", "urn:stack"),
             res("egress-nat", "aws:ec2/natGateway:NatGateway", "urn:egress"),
-            res("egress-connector", "aws:apprunner/vpcConnector:VpcConnector", "urn:egress", { importId: "arn:aws:apprunner:…", protect: true }),
+            res("egress-connector", "aws:apprunner/vpcConnector:VpcConnector", "urn:egress", {
+                importId: "arn:aws:apprunner:…",
+                protect: true,
+                retainOnDelete: true,
+            }),
             res("app", "egress-remediation:apprunner:AppRunnerService", "urn:stack"),
         ]);
         assert.deepStrictEqual(lines, [
             " +   pulumi:pulumi:Stack  stack  create",
             " +   ├─ egress-remediation:network:VpcEgress  egress  create",
             " +   │  ├─ aws:ec2/natGateway:NatGateway  egress-nat  create",
-            " =   │  └─ aws:apprunner/vpcConnector:VpcConnector  egress-connector  import arn:aws:apprunner:…  [protect]",
+            " =   │  └─ aws:apprunner/vpcConnector:VpcConnector  egress-connector  import arn:aws:apprunner:…  [protect] [retain]",
             " +   └─ egress-remediation:apprunner:AppRunnerService  app  create",
         ]);
     });
@@ -36,13 +40,13 @@ describe("plan rendering", () => {
         const changes: Change[] = [
             { op: "+", urn: "u1", type: "aws:ec2/natGateway:NatGateway", name: "nat", keys: [] },
             { op: "~", urn: "u2", type: "aws:apprunner/service:Service", name: "app", keys: ["sourceConfiguration"] },
-            { op: "-", urn: "u3", type: "aws:ecs/service:Service", name: "worker", keys: [] },
+            { op: "-", urn: "u3", type: "aws:ecs/service:Service", name: "worker", keys: [], retained: true },
             { op: "+-", urn: "u4", type: "aws:ecs/taskDefinition:TaskDefinition", name: "task", keys: ["containerDefinitions"] },
         ];
         assert.strictEqual(
             renderChanges(changes),
             [
-                " -  aws:ecs/service:Service  worker",
+                " -  aws:ecs/service:Service  worker  [retain: leaves state, stays in AWS]",
                 " +- aws:ecs/taskDefinition:TaskDefinition  task  [containerDefinitions]",
                 " ~  aws:apprunner/service:Service  app  [sourceConfiguration]",
                 " +  aws:ec2/natGateway:NatGateway  nat",
@@ -50,5 +54,32 @@ describe("plan rendering", () => {
             ].join("\n"),
         );
         assert.strictEqual(renderChanges([]), "No changes against the previous plan.");
+    });
+
+    it("says, for each import, what the program sets and what it keeps as it is live", () => {
+        const redis = res("data-redis", "aws:elasticache/replicationGroup:ReplicationGroup", null, {
+            importId: "nerava-redis",
+            inputs: { replicationGroupId: "nerava-redis", securityGroupIds: ["sg-1"], description: "adopted" },
+            ignoreChanges: ["description", "multiAzEnabled"],
+        });
+        assert.deepStrictEqual(adoptedLines([redis, res("nat", "aws:ec2/natGateway:NatGateway", null)]), [
+            "  data-redis (aws:elasticache/replicationGroup:ReplicationGroup)",
+            "      sets: replicationGroupId, securityGroupIds",
+            "      keeps live: description, multiAzEnabled",
+        ]);
+    });
+
+    it("lists each unconfirmed value with the command that confirms it", () => {
+        assert.deepStrictEqual(
+            unconfirmedLines({
+                unconfirmed: [{ key: "ecs.api.loadBalancer", reason: "may sit behind a target group", confirm: "aws ecs describe-services …" }],
+            }),
+            [
+                "Before `pulumi up` (it refuses while any is listed): 1 unconfirmed value(s). Confirm each, then set it or drop it from egress-remediation:unverified.",
+                "  egress-remediation:ecs.api.loadBalancer: may sit behind a target group",
+                "      confirm: aws ecs describe-services …",
+            ],
+        );
+        assert.deepStrictEqual(unconfirmedLines({ unconfirmed: [] }), ["Every value is confirmed: `pulumi up` may run."]);
     });
 });

@@ -11,6 +11,8 @@ export interface Change {
     readonly name: string;
     /** Top-level input keys that differ (updates and replacements). */
     readonly keys: string[];
+    /** A delete of a resource with `retainOnDelete`: it only leaves the stack's state; AWS keeps it. */
+    readonly retained?: boolean;
 }
 
 function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
@@ -28,9 +30,12 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
             changes.push({ op: "+", urn: r.urn, type: r.type, name: r.name, keys: [] });
             continue;
         }
-        const keys = changedKeys(previous.inputs, r.inputs);
+        // As in the engine, properties under ignoreChanges keep their previous value.
+        const keys = changedKeys(previous.inputs, r.inputs).filter((k) => !(r.ignoreChanges ?? []).includes(k));
         if (keys.length > 0) changes.push({ op: forcesReplacement(r.type, keys) ? "+-" : "~", urn: r.urn, type: r.type, name: r.name, keys });
     }
-    for (const r of before) if (!now.has(r.urn)) changes.push({ op: "-", urn: r.urn, type: r.type, name: r.name, keys: [] });
+    for (const r of before) {
+        if (!now.has(r.urn)) changes.push({ op: "-", urn: r.urn, type: r.type, name: r.name, keys: [], ...(r.retainOnDelete ? { retained: true } : {}) });
+    }
     return changes;
 }

@@ -16,8 +16,34 @@ export interface RecordedResource {
     readonly provider?: string;
 }
 
+/**
+ * A registration's resource options as the engine receives them in RegisterResourceRequest,
+ * named as `pulumi preview --json` names them in a step's state.
+ */
+export interface RegistrationOptions {
+    readonly urn: string;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly ignoreChanges: string[];
+    /** URNs this resource waits for: `dependsOn` plus every resource its inputs come from. */
+    readonly dependencies: string[];
+}
+
 /** Answers for `get*` invokes, built from stack config so a plan is deterministic. */
 export type LookupAnswers = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+
+/** The parts of the SDK's RegisterResourceRequest/Response this module reads. */
+interface RegisterRequest {
+    getName(): string;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getDependenciesList(): string[];
+}
+type RegisterCallback = (error: Error | null, response?: { getUrn(): string }) => void;
+interface MonitorWithRegister {
+    registerResource(req: RegisterRequest, callback: RegisterCallback): unknown;
+}
 
 const DOC_NET = "203.0.113"; // RFC 5737 documentation range: an offline plan never shows a real IP.
 
@@ -95,6 +121,8 @@ const ID_PREFIX: Record<string, string> = {
  */
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
+    /** Options by resource name; filled once `recordOptions()` has wrapped the mock monitor. */
+    readonly options = new Map<string, RegistrationOptions>();
 
     constructor(private readonly lookups: LookupAnswers = {}) {}
 
@@ -122,6 +150,35 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         return answer(args.inputs as Record<string, unknown>);
     }
 
+    /**
+     * Wraps the mock monitor installed by `setMocks` so every RegisterResourceRequest's options
+     * (protect, retainOnDelete, ignoreChanges, dependencies) are recorded beside its inputs.
+     * Call right after `setMocks`.
+     */
+    recordOptions(): void {
+        const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) =>
+            register(req, (error, response) => {
+                if (!error && response) {
+                    this.options.set(req.getName(), {
+                        urn: response.getUrn(),
+                        protect: req.getProtect() === true,
+                        retainOnDelete: req.getRetainondelete() === true,
+                        ignoreChanges: req.getIgnorechangesList(),
+                        dependencies: req.getDependenciesList(),
+                    });
+                }
+                callback(error, response);
+            });
+    }
+
+    optionsOf(name: string): RegistrationOptions {
+        const found = this.options.get(name);
+        if (!found) throw new Error(`no options recorded for ${name}; was recordOptions() called after setMocks?`);
+        return found;
+    }
+
     ofType(type: string): RecordedResource[] {
         return this.resources.filter((r) => r.type === type);
     }
@@ -133,10 +190,22 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     }
 }
 
-/** Lookup answers derived from the stack's config: the ECS cluster ARN from account, region and name. */
+/**
+ * Lookup answers derived from the stack's config: the ECS cluster ARN from account, region and
+ * name; a Secrets Manager secret's full ARN (an invented `-` + 6 suffix, as AWS appends one).
+ */
 export function lookupsFromConfig(projectConfig: Record<string, unknown>): LookupAnswers {
     const ecs = (projectConfig.ecs ?? {}) as { account?: { id?: string; region?: string } };
+    const appRunner = (projectConfig.appRunner ?? {}) as { account?: { id?: string; region?: string } };
     return {
+        "aws:secretsmanager/getSecret:getSecret": (inputs) => {
+            const partialArn =
+                typeof inputs.arn === "string"
+                    ? inputs.arn
+                    : `arn:aws:secretsmanager:${appRunner.account?.region}:${appRunner.account?.id}:secret:${String(inputs.name)}`;
+            const arn = `${partialArn}-${shortHash(partialArn).slice(0, 6)}`;
+            return { arn, id: arn, name: partialArn.split(":secret:")[1] };
+        },
         "aws:ecs/getCluster:getCluster": (inputs) => ({
             id: `arn:aws:ecs:${ecs.account?.region}:${ecs.account?.id}:cluster/${String(inputs.clusterName)}`,
             arn: `arn:aws:ecs:${ecs.account?.region}:${ecs.account?.id}:cluster/${String(inputs.clusterName)}`,

@@ -1,4 +1,4 @@
-import { findPlaceholders } from "../../config/placeholders";
+import { unconfirmedValues, Unconfirmed } from "../../config/unconfirmed";
 import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
 import { evaluatePolicies, Evaluation, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
@@ -16,7 +16,14 @@ export interface PlanResource {
     readonly outputs: Record<string, unknown>;
     /** Present when the resource is adopted: the live id it is imported from. */
     readonly importId?: string;
+    /** Resource options as `pulumi preview --json` records them in a step's state. */
     readonly protect?: boolean;
+    /** Deleting it from the program only drops it from state; AWS keeps it. */
+    readonly retainOnDelete?: boolean;
+    /** Properties whose live (or previous) value is kept: the program does not manage them. */
+    readonly ignoreChanges?: string[];
+    /** URNs it waits for: `dependsOn` plus every resource its inputs come from. */
+    readonly dependencies?: string[];
 }
 
 export interface PlanDocument {
@@ -24,14 +31,15 @@ export interface PlanDocument {
     readonly resources: PlanResource[];
     readonly violations: Violation[];
     readonly cost: CostEstimate;
+    readonly unconfirmed: Unconfirmed[];
 }
 
 export interface Plan {
     readonly document: PlanDocument;
     readonly evaluation: Evaluation;
     readonly recorded: RecordedResource[];
-    /** Config keys holding placeholder values that `pulumi up` refuses. */
-    readonly placeholders: string[];
+    /** Values nobody has confirmed against the live account; `pulumi up` refuses them. */
+    readonly unconfirmed: Unconfirmed[];
 }
 
 /** Bad stack config: every line names a key, the value and what is allowed. */
@@ -92,17 +100,25 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
 
     const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });
     const urns = urnsOf(run);
-    const resources: PlanResource[] = run.mocks.resources.map((r) => ({
-        urn: urns.get(r.name)!,
-        type: r.type,
-        name: r.name,
-        // Resources created without an explicit parent are children of the root stack, as in the engine.
-        parent: r.type === "pulumi:pulumi:Stack" ? null : (urns.get(run.parents.get(r.name) ?? run.stackName) ?? null),
-        inputs: withUnknownSentinels(r.inputs) as Record<string, unknown>,
-        outputs: inventedOutputs(r),
-        ...(r.importId ? { importId: r.importId } : {}),
-        ...(run.protectedNames.has(r.name) ? { protect: true } : {}),
-    }));
+    // The mock monitor's URNs keep only the nearest parent type; map them by name to the engine's.
+    const engineUrn = (mockUrn: string) => urns.get(mockUrn.split("::").pop()!) ?? mockUrn;
+    const resources: PlanResource[] = run.mocks.resources.map((r) => {
+        const options = run.mocks.options.get(r.name);
+        return {
+            urn: urns.get(r.name)!,
+            type: r.type,
+            name: r.name,
+            // Resources created without an explicit parent are children of the root stack, as in the engine.
+            parent: r.type === "pulumi:pulumi:Stack" ? null : (urns.get(run.parents.get(r.name) ?? run.stackName) ?? null),
+            inputs: withUnknownSentinels(r.inputs) as Record<string, unknown>,
+            outputs: inventedOutputs(r),
+            ...(r.importId ? { importId: r.importId } : {}),
+            protect: options?.protect ?? false,
+            retainOnDelete: options?.retainOnDelete ?? false,
+            ignoreChanges: options?.ignoreChanges ?? [],
+            dependencies: [...new Set((options?.dependencies ?? []).map(engineUrn))].sort(),
+        };
+    });
     const underCheck: ResourceUnderCheck[] = run.mocks.resources.map((r, i) => ({
         urn: resources[i].urn,
         type: r.type,
@@ -117,10 +133,11 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         run.mocks.resources.map((r) => ({ type: r.type, name: r.name, natGateways: r.state.natGateways })),
         regionsOf(run, String(config["aws:region"] ?? "us-east-1")),
     );
+    const unconfirmed = unconfirmedValues(validation.config);
     return {
-        document: { stack, resources, violations: evaluation.violations, cost },
+        document: { stack, resources, violations: evaluation.violations, cost, unconfirmed },
         evaluation,
         recorded: run.mocks.resources,
-        placeholders: findPlaceholders(projectConfig),
+        unconfirmed,
     };
 }

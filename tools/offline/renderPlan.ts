@@ -35,7 +35,8 @@ export function renderTree(resources: readonly PlanResource[]): string[] {
                 return;
             }
             const plan = entry.importId ? `import ${entry.importId}` : "create";
-            lines.push(` ${opOf(entry)}   ${prefix}${branch}${entry.type}  ${entry.name}  ${plan}${entry.protect ? "  [protect]" : ""}`);
+            const marks = [entry.protect ? "[protect]" : "", entry.retainOnDelete ? "[retain]" : ""].filter(Boolean).join(" ");
+            lines.push(` ${opOf(entry)}   ${prefix}${branch}${entry.type}  ${entry.name}  ${plan}${marks ? `  ${marks}` : ""}`);
             walk(entry.urn, parent === null ? "" : prefix + (last ? "   " : "│  "));
         });
     };
@@ -139,13 +140,29 @@ export function renderPlan(plan: Plan, packConfig: PackConfig): string {
         "Monthly cost of what bills by the hour:",
         ...costLines(plan),
     ];
-    if (plan.placeholders.length > 0) {
-        out.push(
-            "",
-            `Before \`pulumi up\`: replace the placeholder values of ${plan.placeholders.map((p) => `egress-remediation:${p}`).join(", ")} (pulumi up refuses them).`,
-        );
-    }
+    const adopted = adoptedLines(resources);
+    if (adopted.length > 0) out.push("", "Adopted resources: what the program sets, and what it keeps as it is live (ignoreChanges):", ...adopted);
+    out.push("", ...unconfirmedLines(plan));
     return out.join("\n");
+}
+
+/** For each import: the inputs the program sets and the properties it leaves as they are live. */
+export function adoptedLines(resources: readonly PlanResource[]): string[] {
+    return resources
+        .filter((r) => r.importId)
+        .flatMap((r) => {
+            const kept = r.ignoreChanges ?? [];
+            const sets = Object.keys(r.inputs).filter((k) => !kept.includes(k) && !k.startsWith("__"));
+            return [`  ${r.name} (${r.type})`, `      sets: ${sets.join(", ") || "nothing"}`, `      keeps live: ${kept.join(", ") || "nothing"}`];
+        });
+}
+
+export function unconfirmedLines(plan: Pick<Plan, "unconfirmed">): string[] {
+    if (plan.unconfirmed.length === 0) return ["Every value is confirmed: `pulumi up` may run."];
+    return [
+        `Before \`pulumi up\` (it refuses while any is listed): ${plan.unconfirmed.length} unconfirmed value(s). Confirm each, then set it or drop it from egress-remediation:unverified.`,
+        ...plan.unconfirmed.flatMap((u) => [`  egress-remediation:${u.key}: ${u.reason}`, `      confirm: ${u.confirm}`]),
+    ];
 }
 
 export function renderChanges(changes: readonly Change[]): string {
@@ -153,7 +170,10 @@ export function renderChanges(changes: readonly Change[]): string {
     const order = { "-": 0, "+-": 1, "~": 2, "+": 3 };
     const lines = [...changes]
         .sort((a, b) => order[a.op] - order[b.op] || a.name.localeCompare(b.name))
-        .map((c) => ` ${c.op.padEnd(2)} ${c.type}  ${c.name}${c.keys.length ? `  [${c.keys.join(", ")}]` : ""}`);
+        .map(
+            (c) =>
+                ` ${c.op.padEnd(2)} ${c.type}  ${c.name}${c.keys.length ? `  [${c.keys.join(", ")}]` : ""}${c.retained ? "  [retain: leaves state, stays in AWS]" : ""}`,
+        );
     const count = (op: string) => changes.filter((c) => c.op === op).length;
     return [...lines, `Changes: ${count("+")} to create, ${count("~")} to update, ${count("+-")} to replace, ${count("-")} to delete`].join("\n");
 }

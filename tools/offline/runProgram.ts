@@ -24,12 +24,13 @@ export interface ProgramRun {
  */
 export async function runProgram(
     config: Record<string, unknown>,
-    options: { stack: string; lookups: LookupAnswers; secretKeys?: string[] },
+    options: { stack: string; lookups: LookupAnswers; secretKeys?: string[]; /** false runs it as `pulumi up` would. @default true */ preview?: boolean },
 ): Promise<ProgramRun> {
     const mocks = new RecordingMocks(options.lookups);
     const serialized = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
     pulumi.runtime.setAllConfig(serialized, options.secretKeys);
-    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, true);
+    await pulumi.runtime.setMocks(mocks, PROJECT, options.stack, options.preview ?? true);
+    mocks.recordOptions();
 
     const parents = new Map<string, string>();
     const protectedNames = new Set<string>();

@@ -1,0 +1,158 @@
+import * as assert from "assert";
+import { ProgramRun } from "../tools/offline/runProgram";
+import { confirmProdConfig } from "./fixtures";
+import { runStack } from "./harness";
+
+const PROJECT = "egress-remediation";
+const APP = `${PROJECT}:appRunner`;
+const ECS = `${PROJECT}:ecs`;
+
+const confirmedProd = confirmProdConfig;
+
+/** Every stateful or adopted resource in the prod program, by name. */
+const KEPT = [
+    "egress-connector-sg",
+    "egress-connector-egress",
+    "egress-connector",
+    "app-service",
+    "data-postgres-sg",
+    "data-postgres-from-connector",
+    "data-redis",
+    "workloads-api",
+    "workloads-worker",
+    "workloads-api-logs",
+    "workloads-worker-logs",
+];
+
+/**
+ * What the engine compares, with each id written as the name of the resource it belongs to: the
+ * mocks invent a created resource's id but use the import id for an imported one, while the
+ * engine takes both from state.
+ */
+function shape(run: ProgramRun) {
+    const names = new Map(run.mocks.resources.filter((r) => r.id && /^(sg|sgr)-|^arn:/.test(r.id)).map((r) => [r.id!, r.name]));
+    for (const r of run.mocks.resources)
+        for (const value of Object.values(r.state)) if (typeof value === "string" && value.startsWith("arn:")) names.set(value, r.name);
+    const byName = (value: unknown): unknown => {
+        if (typeof value === "string") return names.has(value) ? `<${names.get(value)}>` : value;
+        if (Array.isArray(value)) return value.map(byName);
+        if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, byName(v)]));
+        return value;
+    };
+    return run.mocks.resources
+        .filter((r) => r.type !== "pulumi:providers:aws")
+        .map((r) => {
+            const { protect, retainOnDelete, ignoreChanges } = run.mocks.optionsOf(r.name);
+            return { name: r.name, type: r.type, inputs: byName(r.inputs), protect, retainOnDelete, ignoreChanges };
+        })
+        .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+describe("adopting production: the first pulumi up", () => {
+    /** The first `pulumi up` once every value is confirmed (the program run as an update, not a preview). */
+    let firstUp: ProgramRun;
+    before(async () => {
+        firstUp = await runStack("prod", confirmedProd, false);
+    });
+
+    it("refuses `pulumi up` while the existing 5432 rule's id is not configured, and imports it once it is", async () => {
+        await assert.rejects(
+            runStack(
+                "prod",
+                (c) => {
+                    confirmedProd(c);
+                    delete c[APP].adopt.postgresIngressRuleIds;
+                },
+                false,
+            ),
+            (error: Error) => {
+                assert.match(
+                    error.message,
+                    /^pulumi up refused: 1 unconfirmed value\(s\): egress-remediation:appRunner\.adopt\.postgresIngressRuleIds\.connector;/,
+                );
+                assert.doesNotMatch(error.message, /\n/);
+                return true;
+            },
+        );
+        assert.strictEqual(firstUp.mocks.named("data-postgres-from-connector").importId, "sgr-0a1b2c3d4e5f60718");
+        assert.strictEqual(firstUp.mocks.named("egress-connector-egress").importId, "sgr-0a1b2c3d4e5f60719");
+    });
+
+    it("accepts `create` for a rule confirmed absent, and then creates it", async () => {
+        const run = await runStack(
+            "prod",
+            (c) => {
+                confirmedProd(c);
+                c[APP].adopt.postgresIngressRuleIds = { connector: "create" };
+            },
+            false,
+        );
+        assert.strictEqual(run.mocks.named("data-postgres-from-connector").importId, undefined);
+    });
+
+    it("only warns in a preview, and names every unconfirmed value with the command that confirms it", async () => {
+        const warnings: string[] = [];
+        const original = console.warn;
+        const originalError = console.error;
+        const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+        console.warn = capture;
+        console.error = capture;
+        try {
+            await runStack("prod");
+        } finally {
+            console.warn = original;
+            console.error = originalError;
+        }
+        const unconfirmed = warnings.filter((w) => w.includes("unconfirmed egress-remediation:"));
+        assert.ok(
+            unconfirmed.some((w) => /ecs\.api\.loadBalancer: .* Confirm with: aws ecs describe-services/.test(w)),
+            unconfirmed.join("\n"),
+        );
+        assert.ok(
+            unconfirmed.some((w) => /appRunner\.adopt\.postgresIngressRuleIds\.connector: .*Confirm with: aws ec2 describe-security-group-rules/.test(w)),
+        );
+        assert.strictEqual(unconfirmed.length, 15);
+    });
+
+    it("adopts the live worker and its log group instead of creating them again", () => {
+        assert.strictEqual(firstUp.mocks.named("workloads-worker").importId, "sandbox-broker-cluster/sandbox-broker-worker");
+        assert.strictEqual(firstUp.mocks.named("workloads-worker-logs").importId, "/ecs/sandbox-broker-worker");
+    });
+
+    it("protects and retains every stateful or adopted resource", () => {
+        for (const name of KEPT) {
+            const options = firstUp.mocks.optionsOf(name);
+            assert.ok(options.protect && options.retainOnDelete, `${name}: protect ${options.protect}, retainOnDelete ${options.retainOnDelete}`);
+        }
+    });
+
+    it("changes nothing when `adopt` is removed after the first up: same resources, inputs, protection and ignoreChanges", async () => {
+        const withoutAdopt = await runStack(
+            "prod",
+            (c) => {
+                confirmedProd(c);
+                delete c[APP].adopt;
+                delete c[ECS].adopt;
+            },
+            false,
+        );
+        assert.deepStrictEqual(shape(withoutAdopt), shape(firstUp));
+        assert.strictEqual(withoutAdopt.mocks.resources.filter((r) => r.importId).length, 1, "only nerava-redis, which is never created, keeps its import id");
+        for (const name of KEPT) assert.ok(withoutAdopt.mocks.optionsOf(name).protect, `${name} lost protection`);
+    });
+
+    it("refuses disabling a part that adopted resources unless it is a deliberate decommission", async () => {
+        await assert.rejects(
+            runStack("prod", (c) => (c[APP].enabled = false)),
+            /stack config is invalid/,
+        );
+        const decommissioning = await runStack("prod", (c) => (c[APP].decommission = true));
+        for (const name of ["app-service", "data-redis", "data-redis-sg", "egress-nat", "app-instance-role"]) {
+            const options = decommissioning.mocks.optionsOf(name);
+            assert.deepStrictEqual([options.protect, options.retainOnDelete], [false, true], `${name} must be unprotected and kept in AWS`);
+        }
+        assert.ok(decommissioning.mocks.optionsOf("workloads-api").protect, "the ECS part is not decommissioned");
+        const ecsOnly = await runStack("prod", (c) => Object.assign(c[APP], { enabled: false, decommission: true }));
+        assert.strictEqual(ecsOnly.mocks.ofType("aws:apprunner/service:Service").length, 0);
+    });
+});

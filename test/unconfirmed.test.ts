@@ -1,0 +1,95 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { gateUnconfirmed, unconfirmedValues } from "../config/unconfirmed";
+import { StackConfig } from "../config/schema";
+import { validateStackConfig } from "../config/validate";
+import { projectConfig, stackFileConfig } from "./fixtures";
+
+function prod(edit: (c: Record<string, any>) => void = () => undefined): { ok: true; config: StackConfig } | { ok: false; problems: string[] } {
+    const config = projectConfig(stackFileConfig("prod")) as Record<string, any>;
+    edit(config);
+    return validateStackConfig(config);
+}
+
+function prodConfig(edit?: (c: Record<string, any>) => void): StackConfig {
+    const result = prod(edit);
+    assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+    return result.config;
+}
+
+describe("unconfirmed values", () => {
+    it("lists the stack file's unverified keys, placeholders they do not cover, and rule ids on adopted groups", () => {
+        const keys = unconfirmedValues(prodConfig()).map((u) => u.key);
+        assert.deepStrictEqual(keys.slice(-2), ["appRunner.adopt.connectorEgressRuleId", "appRunner.adopt.postgresIngressRuleIds.connector"]);
+        for (const key of [
+            "appRunner.network.publicSubnetIds",
+            "ecs.api.loadBalancer",
+            "ecs.api.capacityProviderStrategy",
+            "ecs.adopt.workerService",
+            "ecs.subnetIds",
+        ])
+            assert.ok(keys.includes(key), key);
+        assert.ok(!keys.includes("ecs.subnetIds.0"), "a placeholder under a listed key is listed once");
+        const uncovered = unconfirmedValues(prodConfig((c) => (c.unverified = []))).map((u) => u.key);
+        assert.deepStrictEqual(uncovered, [
+            "ecs.vpcId",
+            "ecs.subnetIds.0",
+            "ecs.subnetIds.1",
+            "ecs.api.image",
+            "appRunner.adopt.connectorEgressRuleId",
+            "appRunner.adopt.postgresIngressRuleIds.connector",
+        ]);
+    });
+
+    it("needs no rule id for a source this program creates, nor once the group is not adopted", () => {
+        const dev = validateStackConfig(projectConfig(stackFileConfig("dev")));
+        assert.ok(dev.ok);
+        assert.deepStrictEqual(unconfirmedValues(dev.config), []);
+        const ids = prodConfig((c) => {
+            c.unverified = [];
+            c.appRunner.adopt.postgresIngressRuleIds = { connector: "create" };
+            c.appRunner.adopt.connectorEgressRuleId = "sgr-0123456789abcdef0";
+        });
+        assert.deepStrictEqual(
+            unconfirmedValues(ids).filter((u) => u.key.startsWith("appRunner")),
+            [],
+        );
+    });
+
+    it("warns in a preview and throws one line, naming every key, during an update", () => {
+        const items = unconfirmedValues(prodConfig());
+        const warnings: string[] = [];
+        gateUnconfirmed(items, { preview: true, warn: (m) => warnings.push(m) });
+        assert.strictEqual(warnings.length, items.length);
+        assert.match(warnings[0], /^unconfirmed egress-remediation:appRunner\.network\.publicSubnetIds: .*\. Confirm with: aws ec2 describe-route-tables /);
+        assert.throws(
+            () => gateUnconfirmed(items, { preview: false, warn: () => assert.fail("an update must not only warn") }),
+            (error: Error) => {
+                assert.ok(error instanceof pulumi.RunError);
+                assert.doesNotMatch(error.message, /\n/);
+                for (const item of items) assert.ok(error.message.includes(`egress-remediation:${item.key}`), item.key);
+                return true;
+            },
+        );
+        gateUnconfirmed([], { preview: false, warn: () => assert.fail("nothing to warn about") });
+    });
+
+    it("refuses an unverified key whose parent is not in the config, so a typo cannot pass for confirmed", () => {
+        const result = prod((c) => c.unverified.push({ key: "ecs.apii.image", reason: "r", confirm: "c" }));
+        assert.deepStrictEqual(result.ok ? [] : result.problems, [
+            'egress-remediation:unverified.13.key names ecs.apii.image, but ecs.apii is not set in this stack; got "ecs.apii.image"',
+        ]);
+    });
+
+    it("refuses disabling a part that adopted resources, naming them, unless decommission is set", () => {
+        const result = prod((c) => (c.ecs.enabled = false));
+        assert.ok(!result.ok);
+        assert.strictEqual(result.problems.length, 1);
+        assert.match(
+            result.problems[0],
+            /^egress-remediation:ecs\.enabled is false on a part that adopted live resources \(ecs\.adopt\.apiService, ecs\.adopt\.apiLogGroup, ecs\.adopt\.workerService, ecs\.adopt\.workerLogGroup\); to stop managing them on purpose, first set ecs\.decommission: true/,
+        );
+        assert.ok(prod((c) => Object.assign(c.ecs, { enabled: false, decommission: true })).ok);
+        assert.ok(prod((c) => Object.assign(c.ecs, { enabled: false, adopt: {} })).ok);
+    });
+});
