@@ -3,7 +3,8 @@ import { fail } from "./cli";
 import { locateCli, NoCliError } from "./engine/locateCli";
 import { runRehearsal } from "./engine/rehearsal";
 
-const USAGE = "usage: npm run rehearse -- [--stack prod] [--cli <folder>] [--account <account.json>] [--set <config-path>=<value> ...] [--keep]";
+const USAGE =
+    "usage: npm run rehearse -- [--stack prod] [--cli <folder>] [--account <account.json>] [--set <config-path>=<value> ...] [--unset <config-path> ...] [--keep]";
 
 function parseSetting(setting: string): [string, string] {
     const at = setting.indexOf("=");
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
                 cli: { type: "string" },
                 account: { type: "string" },
                 set: { type: "string", multiple: true },
+                unset: { type: "string", multiple: true },
                 keep: { type: "boolean", default: false },
             },
         });
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
         cliDir,
         accountFile: values.account,
         set: (values.set ?? []).map(parseSetting),
+        unset: values.unset ?? [],
         keep: values.keep,
         log: (line) => process.stderr.write(`${line}\n`),
     });

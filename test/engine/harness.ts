@@ -34,15 +34,23 @@ export function accountReadyForFirstUp(): AccountData {
 }
 
 /**
- * Values of Pulumi.prod.yaml that the seeds do not record, as a team would fill them in from the account
- * (the same invented network the recorded account holds, and a pinned digest instead of `:latest`).
+ * What a team settles before the first up, as the confirm commands of `egress-remediation:unverified`
+ * would show it on the recorded account: its rule ids, its (invented) ECS network, a pinned digest
+ * instead of `:latest`, and no worker yet. The list of unverified values is then removed.
  */
 export const CONFIRMED_VALUES: ReadonlyArray<readonly [string, string]> = [
+    ["egress-remediation:appRunner.adopt.postgresIngressRuleIds.connector", "sgr-0c1a2b3c4d5e6f701"],
+    ["egress-remediation:appRunner.adopt.connectorEgressRuleId", "sgr-0c1a2b3c4d5e6f704"],
     ["egress-remediation:ecs.vpcId", ECS_NETWORK.vpcId],
     ["egress-remediation:ecs.subnetIds[0]", ECS_NETWORK.subnetIds[0]],
     ["egress-remediation:ecs.subnetIds[1]", ECS_NETWORK.subnetIds[1]],
     ["egress-remediation:ecs.api.image", `905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@sha256:${"4f".repeat(32)}`],
+    ["egress-remediation:ecs.adopt.workerService", "false"],
+    ["egress-remediation:ecs.adopt.workerLogGroup", "false"],
 ];
+
+/** The config key that lists unconfirmed values: `pulumi up` refuses while it holds any. */
+export const UNVERIFIED_KEY = "egress-remediation:unverified";
 
 export function expectSuccess(result: CommandResult, what: string): void {
     assert.strictEqual(result.status, 0, `${what} failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
@@ -55,5 +63,6 @@ export async function prodSandbox(account: AccountData = accountReadyForFirstUp(
     for (const [key, value] of CONFIRMED_VALUES) {
         expectSuccess(await sandbox.pulumi(["config", "set", "--stack", "prod", "--path", key, value]), `pulumi config set ${key}`);
     }
+    expectSuccess(await sandbox.pulumi(["config", "rm", "--stack", "prod", UNVERIFIED_KEY]), `pulumi config rm ${UNVERIFIED_KEY}`);
     return sandbox;
 }

@@ -3,6 +3,7 @@ import * as path from "path";
 import { parseDocument, isMap, isScalar, YAMLMap } from "yaml";
 import { AccountData } from "../../simulator/account";
 import { recordedAccount } from "../../simulator/recordedAccount";
+import { finishAdoption } from "./finishAdoption";
 import { CommandResult, EngineSandbox } from "./sandbox";
 
 export interface RehearsalOptions {
@@ -12,6 +13,8 @@ export interface RehearsalOptions {
     readonly accountFile?: string;
     /** Config values to set in the rehearsal's stack (`path`, `value`), e.g. values not yet confirmed in the stack file. */
     readonly set?: ReadonlyArray<readonly [string, string]>;
+    /** Config keys to remove in the rehearsal's stack, e.g. the list of unverified values once they are confirmed. */
+    readonly unset?: readonly string[];
     /** Keep the sandbox (project copy, backend, account file) for inspection. */
     readonly keep?: boolean;
     readonly log: (line: string) => void;
@@ -80,6 +83,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
             await must(sandbox.pulumi(["config", "set", "--stack", stack, "--secret", "--path", key, SECRET_PLACEHOLDER]), `pulumi config set ${key}`);
         for (const [key, value] of options.set ?? [])
             await must(sandbox.pulumi(["config", "set", "--stack", stack, "--path", key, value]), `pulumi config set ${key}`);
+        for (const key of options.unset ?? []) await must(sandbox.pulumi(["config", "rm", "--stack", stack, "--path", key]), `pulumi config rm ${key}`);
         if (secretPaths.length > 0) log(`secret config values are replaced by placeholders in the rehearsal: ${secretPaths.join(", ")}`);
 
         const preview = await sandbox.pulumi(["preview", "--stack", stack, "--policy-pack", "policies", "--json"]);
@@ -100,6 +104,11 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
                     .filter((line) => !line.startsWith("@ "))
                     .join("\n"),
             );
+            if (result.stderr.trim()) log(result.stderr.trim());
+            if (result.status === 0 && args[0] === "up") {
+                for (const key of await finishAdoption(sandbox, stack))
+                    log(`after the up: ${key} set to false — commit the same change after the real first up (see README)`);
+            }
             if (result.status !== 0) {
                 log(`REHEARSAL FAILED at ${what} (exit ${result.status}): the same step would fail on AWS for the reasons above, or earlier.`);
                 return { ok: false, sandboxRoot: options.keep ? sandbox.root : undefined };
