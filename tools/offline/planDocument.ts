@@ -40,6 +40,10 @@ export interface Plan {
     readonly recorded: RecordedResource[];
     /** Values nobody has confirmed against the live account; `pulumi up` refuses them. */
     readonly unconfirmed: Unconfirmed[];
+    /** What the program logged, e.g. the placeholder values `pulumi up` refuses: one line each. */
+    readonly diagnostics: string[];
+    /** The stack outputs the program exports (the enabled parts' only). */
+    readonly outputNames: string[];
 }
 
 /** Bad stack config: every line names a key, the value and what is allowed. */
@@ -139,5 +143,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         evaluation,
         recorded: run.mocks.resources,
         unconfirmed,
+        diagnostics: run.diagnostics,
+        outputNames: run.outputNames,
     };
 }
