@@ -1,4 +1,5 @@
 import { unconfirmedValues, Unconfirmed } from "../../config/unconfirmed";
+import { namespaceProblems } from "../../config/hints";
 import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
 import { evaluatePolicies, Evaluation, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
@@ -100,7 +101,8 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
     edit?.(config);
     const projectConfig = projectEntries(config);
     const validation = validateStackConfig(projectConfig, new Set(secretKeys.map(projectKeyOf).filter((k): k is string => k !== undefined)));
-    if (!validation.ok) throw new PlanConfigError(validation.problems);
+    const misplaced = namespaceProblems(Object.keys(config), PROJECT);
+    if (!validation.ok || misplaced.length > 0) throw new PlanConfigError([...misplaced, ...(validation.ok ? [] : validation.problems)]);
 
     const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });
     const urns = urnsOf(run);
