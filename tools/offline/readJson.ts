@@ -72,7 +72,8 @@ function lineAndColumn(text: string, position: number): string {
  * input in some messages, and that snippet may hold control characters or a secret.
  */
 export function describeSyntaxError(message: string, text: string): string {
-    const at = /^(.*?) in JSON at position (\d+)/.exec(message);
+    const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
+    if (at && Number(at[2]) >= text.length) return "it ends before the JSON value is complete";
     if (at && !at[1].includes('"')) return `${at[1].replace(/'.'/g, (quoted) => printable(quoted[1]))} at ${lineAndColumn(text, Number(at[2]))}`;
     const token = /^Unexpected token '(.)'/su.exec(message);
     if (token) return `unexpected character ${printable(token[1])}`;
