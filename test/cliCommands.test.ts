@@ -73,8 +73,8 @@ describe("egress-remediation (the command-line tool)", () => {
             assert.strictEqual(run.stderr, "");
             assert.ok(run.stdout.startsWith(usage), run.stdout);
             assert.match(run.stdout, /\nOptions:\n/);
-            assert.match(run.stdout, /\nExit codes:\n  0  .*\n  1  .*\n  2  /);
-            assert.match(run.stdout, /\nExample:\n(  .*\n)*  egress-remediation /);
+            assert.match(run.stdout, /\nExit codes:\n {2}0 {2}.*\n {2}1 {2}.*\n {2}2 {2}/);
+            assert.match(run.stdout, /\nExample:\n( {2}.*\n)* {2}egress-remediation /);
         }
         assert.match(runs.planHelp.stdout, /--stack <name> +stack whose Pulumi.<name>.yaml to read \(default:\s+"prod"\)/);
     });
@@ -125,11 +125,11 @@ describe("egress-remediation (the command-line tool)", () => {
         const text = runs.beforeRun.stdout;
         assert.strictEqual(text.match(PLACEHOLDER_LINE)?.length, 1);
         assert.strictEqual(runs.beforeRun.stderr, "");
-        assert.match(text, /\nDiagnostics:\n  pulumi:pulumi:Stack \(egress-remediation-prod\):\n    warning: placeholder values/);
-        assert.match(text, /\nOutputs:\n    appRunnerServiceUrl: output<string>\n/);
-        assert.match(text, /\nResources:\n    \+ 20 to create\n    = 7 to import\n    27 changes\n/);
+        assert.match(text, /\nDiagnostics:\n {2}pulumi:pulumi:Stack \(egress-remediation-prod\):\n {4}warning: placeholder values/);
+        assert.match(text, /\nOutputs:\n {4}appRunnerServiceUrl: output<string>\n/);
+        assert.match(text, /\nResources:\n {4}\+ 20 to create\n {4}= 7 to import\n {4}27 changes\n/);
         assert.strictEqual(runs.dev.status, 0, runs.dev.stderr);
-        assert.match(runs.dev.stdout, /\nResources:\n    \+ (\d+) to create\n    \1 changes\n/);
+        assert.match(runs.dev.stdout, /\nResources:\n {4}\+ (\d+) to create\n {4}\1 changes\n/);
         assert.doesNotMatch(runs.dev.stdout, /import/);
     });
 
@@ -139,8 +139,8 @@ describe("egress-remediation (the command-line tool)", () => {
         const changes = text.indexOf(`Changes against ${before_}:`);
         assert.ok(changes > 0 && changes < text.indexOf("Egress path:"), text);
         assert.doesNotMatch(text, /pulumi:pulumi:Stack {2,}egress-remediation-prod/);
-        assert.match(text, /\n \+   aws:ec2:NatGateway +egress-nat +create\n/);
-        assert.match(text, /\nResources:\n    \+ 6 to create\n    6 changes\. 27 unchanged\n/);
+        assert.match(text, /\n \+ {3}aws:ec2:NatGateway +egress-nat +create\n/);
+        assert.match(text, /\nResources:\n {4}\+ 6 to create\n {4}6 changes\. 27 unchanged\n/);
     });
 
     it("a misspelt namespace is named with the key meant, not silently dropped", () => {
