@@ -46,12 +46,15 @@ describe("egress-remediation (the command-line tool)", () => {
             runCli(["rollback", "--stack", "prod", "--to", "0"]),
         ]);
         Object.assign(runs, { help, planHelp, checkHelp, rollbackHelp, version, badOption, extraArg, unknownCommand, toZero });
-        const [check, beforeRun, namespace] = await Promise.all([
+        // No Pulumi CLI on this PATH, whatever the machine has installed.
+        const noPulumi = { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp" };
+        const [check, beforeRun, namespace, rollbackNoCli] = await Promise.all([
             runCli(["check", "--out", checkOut, SEED]),
             runCli(["plan", "--stack", "prod", "--out", before_], { cwd: noNat }),
             runCli(["plan", "--stack", "prod"], { cwd: misspelt }),
+            runCli(["rollback", "--stack", "prod"], { env: noPulumi }),
         ]);
-        Object.assign(runs, { check, beforeRun, namespace });
+        Object.assign(runs, { check, beforeRun, namespace, rollbackNoCli });
         const [against, json, dev] = await Promise.all([
             runCli(["plan", "--against", before_]),
             runCli(["plan", "--json", "--out", planOut]),
@@ -150,5 +153,11 @@ describe("egress-remediation (the command-line tool)", () => {
             runs.namespace.stderr,
             /^egress-remediaton:appRunner is under the unknown namespace "egress-remediaton"; did you mean egress-remediation:appRunner\?$/m,
         );
+    });
+
+    it("rollback goes through the same program: without the Pulumi CLI, one line and exit 2", () => {
+        assert.strictEqual(runs.rollbackNoCli.status, 2, runs.rollbackNoCli.stderr);
+        assert.strictEqual(runs.rollbackNoCli.stdout, "");
+        assert.match(runs.rollbackNoCli.stderr, /^rollback needs the Pulumi CLI on PATH .*retry\n$/);
     });
 });

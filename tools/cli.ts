@@ -13,16 +13,22 @@ export class UsageError extends Error {
     }
 }
 
-/** Stops the command with one line on stderr: the shape of every usage and input error. */
-export function fail(message: string, code: 1 | 2 = 2): never {
+/** Stops the command: `run` prints the message as one line on stderr and exits with `code`. */
+export function stop(message: string, code: 1 | 2 = 2): never {
     throw new UsageError(message, code);
+}
+
+/** Ends the process with one line on stderr, for entry points outside the commander program (tools/rollback.ts). */
+export function fail(message: string, code: 1 | 2 = 2): never {
+    process.stderr.write(`${message}\n`);
+    process.exit(code);
 }
 
 export function readJsonFile(file: string, what: string): unknown {
     try {
         return readJson(file);
     } catch (error) {
-        if (error instanceof JsonFileError) fail(`${what} ${file} ${error.message}`);
+        if (error instanceof JsonFileError) stop(`${what} ${file} ${error.message}`);
         throw error;
     }
 }
@@ -34,7 +40,7 @@ export function writeJsonFile(file: string, document: unknown): void {
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const reason = code === "ENOENT" ? `folder ${path.dirname(file)} does not exist` : code === "EISDIR" ? "it is a folder" : (code ?? "unknown error");
-        fail(`--out ${file}: cannot write (${reason})`);
+        stop(`--out ${file}: cannot write (${reason})`);
     }
 }
 
@@ -45,7 +51,7 @@ export function loadPolicyConfig(file: string | undefined): PackConfig {
     try {
         preparePolicies(config);
     } catch (error) {
-        if (error instanceof PolicyConfigError) fail(`--policy-config ${file} ${error.message}`);
+        if (error instanceof PolicyConfigError) stop(`--policy-config ${file} ${error.message}`);
         throw error;
     }
     return config;

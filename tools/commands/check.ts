@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { fail, loadPolicyConfig, readJsonFile, writeJsonFile } from "../cli";
+import { stop, loadPolicyConfig, readJsonFile, writeJsonFile } from "../cli";
 import { exitCodesHelp } from "./usage";
 
 interface CheckOptions {
@@ -18,7 +18,7 @@ async function check(file: string, options: CheckOptions): Promise<number> {
     try {
         resources = resourcesFromDocument(readJsonFile(file, "input"));
     } catch (error) {
-        if (error instanceof InputError) return fail(`input ${file}: ${error.message}`);
+        if (error instanceof InputError) return stop(`input ${file}: ${error.message}`);
         throw error;
     }
     const evaluation = evaluatePolicies(resources, packConfig);

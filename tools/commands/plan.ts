@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { fail, loadPolicyConfig, readJsonFile, writeJsonFile } from "../cli";
+import { stop, loadPolicyConfig, readJsonFile, writeJsonFile } from "../cli";
 import type { PlanDocument } from "../offline/planDocument";
 import { exitCodesHelp } from "./usage";
 
@@ -14,7 +14,7 @@ interface PlanOptions {
 function previousPlan(file: string): PlanDocument {
     const doc = readJsonFile(file, "--against") as Partial<PlanDocument> | null;
     if (!doc || !Array.isArray(doc.resources) || doc.resources.some((r) => typeof r?.urn !== "string" || typeof r?.inputs !== "object")) {
-        fail(`--against ${file}: not a plan written by \`egress-remediation plan --out\` (needs resources[] with urn and inputs)`);
+        stop(`--against ${file}: not a plan written by \`egress-remediation plan --out\` (needs resources[] with urn and inputs)`);
     }
     return doc as PlanDocument;
 }
@@ -33,8 +33,8 @@ async function plan(options: PlanOptions): Promise<number> {
     try {
         result = await buildPlan(options.stack, packConfig);
     } catch (error) {
-        if (error instanceof PlanConfigError) return fail(error.problems.join("\n"));
-        if (error instanceof StackFileError) return fail(error.message);
+        if (error instanceof PlanConfigError) return stop(error.problems.join("\n"));
+        if (error instanceof StackFileError) return stop(error.message);
         throw error;
     }
     if (options.out) writeJsonFile(options.out, result.document);

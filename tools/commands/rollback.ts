@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { fail } from "../cli";
+import { stop } from "../cli";
 import { exitCodesHelp } from "./usage";
 
 interface RollbackOptions {
@@ -30,11 +30,11 @@ async function rollback(options: RollbackOptions): Promise<number> {
     } catch (error) {
         const message = String((error as Error).message);
         if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message)) {
-            return fail(
+            return stop(
                 "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview` and `up`); install it, run `pulumi login`, and retry",
             );
         }
-        return fail(`cannot select stack ${options.stack}: ${message.split("\n")[0]}`);
+        return stop(`cannot select stack ${options.stack}: ${message.split("\n")[0]}`);
     }
     try {
         await runRollback(stack, {
@@ -45,8 +45,8 @@ async function rollback(options: RollbackOptions): Promise<number> {
             print: (line) => process.stdout.write(`${line}\n`),
         });
     } catch (error) {
-        if (error instanceof RollbackRefused) return fail(`rollback refused: ${error.message}`);
-        return fail(String((error as Error).message).split("\n")[0], 1);
+        if (error instanceof RollbackRefused) return stop(`rollback refused: ${error.message}`);
+        return stop(String((error as Error).message).split("\n")[0], 1);
     }
     return 0;
 }
