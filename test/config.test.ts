@@ -94,7 +94,9 @@ describe("stack config validation", () => {
     it("refuses an unknown top-level key and an empty stack", () => {
         assert.deepStrictEqual(validateStackConfig({ appRuner: {} }), {
             ok: false,
-            problems: ["egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified"],
+            problems: [
+                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified",
+            ],
         });
         assert.deepStrictEqual(validateStackConfig({}), {
             ok: false,

@@ -34,7 +34,9 @@ describe("config errors that say what was meant", () => {
             delete c.appRunner;
         });
         assert.ok(
-            problems.includes("egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified"),
+            problems.includes(
+                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified",
+            ),
             problems.join("\n"),
         );
     });
