@@ -8,7 +8,8 @@ import { stackFileConfig } from "./fixtures";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
 const SEED = path.join(__dirname, "fixtures", "seed-rds-world-open.export.json");
-const PLACEHOLDER_LINE = /placeholder values \(replace before `pulumi up`\)/g;
+/** One of the prod stack's unconfirmed values, which the program warns about and the plan lists. */
+const UNCONFIRMED_IMAGE = /egress-remediation:ecs\.api\.image: /g;
 
 /** A project directory holding Pulumi.yaml and a Pulumi.prod.yaml edited by `edit`. */
 function projectWith(edit: (config: Record<string, any>) => void): string {
@@ -48,13 +49,15 @@ describe("egress-remediation (the command-line tool)", () => {
         Object.assign(runs, { help, planHelp, checkHelp, rollbackHelp, version, badOption, extraArg, unknownCommand, toZero });
         // No Pulumi CLI on this PATH, whatever the machine has installed.
         const noPulumi = { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp" };
-        const [check, beforeRun, namespace, rollbackNoCli] = await Promise.all([
+        const decommissioned = projectWith((c) => (c["egress-remediation:ecs"].decommission = true));
+        const [check, beforeRun, namespace, rollbackNoCli, decommission] = await Promise.all([
             runCli(["check", "--out", checkOut, SEED]),
             runCli(["plan", "--stack", "prod", "--out", before_], { cwd: noNat }),
             runCli(["plan", "--stack", "prod"], { cwd: misspelt }),
             runCli(["rollback", "--stack", "prod"], { env: noPulumi }),
+            runCli(["plan", "--stack", "prod"], { cwd: decommissioned }),
         ]);
-        Object.assign(runs, { check, beforeRun, namespace, rollbackNoCli });
+        Object.assign(runs, { check, beforeRun, namespace, rollbackNoCli, decommission });
         const [against, json, dev] = await Promise.all([
             runCli(["plan", "--against", before_]),
             runCli(["plan", "--json", "--out", planOut]),
@@ -115,25 +118,40 @@ describe("egress-remediation (the command-line tool)", () => {
         assert.match(runs.check.stdout, /│ mandatory │ no-world-open-database-ingress/);
     });
 
-    it("plan --json: only the JSON on stdout; the program's placeholder warning once, on stderr; --out holds the same document", () => {
+    it("plan --json: only the JSON on stdout; each of the program's warnings once, on stderr; --out holds the same document", () => {
         assert.strictEqual(runs.json.status, 0, runs.json.stderr);
         const doc = JSON.parse(runs.json.stdout);
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(planOut, "utf8")), doc);
-        assert.strictEqual(runs.json.stderr.match(PLACEHOLDER_LINE)?.length, 1, runs.json.stderr);
+        assert.strictEqual(runs.json.stderr.match(UNCONFIRMED_IMAGE)?.length, 1, runs.json.stderr);
+        assert.ok(
+            runs.json.stderr.split("\n").every((line) => line === "" || line.startsWith("warning: ")),
+            runs.json.stderr,
+        );
         assert.doesNotMatch(runs.json.stderr, /Undefined value/);
     });
 
-    it("plan text: says the placeholder list once, in Diagnostics; lists outputs; a summary without imports when there are none", () => {
+    it("plan text: each unconfirmed value said once; warnings under Diagnostics; outputs listed; the preview's summary", () => {
         assert.strictEqual(runs.beforeRun.status, 1, runs.beforeRun.stderr);
         const text = runs.beforeRun.stdout;
-        assert.strictEqual(text.match(PLACEHOLDER_LINE)?.length, 1);
+        assert.strictEqual(text.match(UNCONFIRMED_IMAGE)?.length, 1);
         assert.strictEqual(runs.beforeRun.stderr, "");
-        assert.match(text, /\nDiagnostics:\n {2}pulumi:pulumi:Stack \(egress-remediation-prod\):\n {4}warning: placeholder values/);
+        assert.doesNotMatch(text, /\nDiagnostics:/);
         assert.match(text, /\nOutputs:\n {4}appRunnerServiceUrl: output<string>\n/);
-        assert.match(text, /\nResources:\n {4}\+ 20 to create\n {4}= 7 to import\n {4}27 changes\n/);
+        assert.match(text, /\nResources:\n {4}\+ \d+ to create\n {4}= \d+ to import\n {4}\d+ changes\n/);
+
+        assert.strictEqual(runs.decommission.status, 0, runs.decommission.stderr);
+        assert.match(runs.decommission.stdout, / \+ {3}pulumi:pulumi:Stack +egress-remediation-prod +create +1 warning\n/);
+        assert.match(
+            runs.decommission.stdout,
+            /\nDiagnostics:\n {2}pulumi:pulumi:Stack \(egress-remediation-prod\):\n {4}warning: ecs\.decommission is set: its resources are unprotected/,
+        );
+        assert.strictEqual(runs.decommission.stdout.match(/ecs\.decommission is set/g)?.length, 1);
+    });
+
+    it("plan on a stack that imports nothing: no import line in the summary", () => {
         assert.strictEqual(runs.dev.status, 0, runs.dev.stderr);
         assert.match(runs.dev.stdout, /\nResources:\n {4}\+ (\d+) to create\n {4}\1 changes\n/);
-        assert.doesNotMatch(runs.dev.stdout, /import/);
+        assert.doesNotMatch(runs.dev.stdout, /to import|\bimport {2}from /);
     });
 
     it("plan --against: the changes first, in the preview's columns, instead of the whole tree", () => {
@@ -143,7 +161,7 @@ describe("egress-remediation (the command-line tool)", () => {
         assert.ok(changes > 0 && changes < text.indexOf("Egress path:"), text);
         assert.doesNotMatch(text, /pulumi:pulumi:Stack {2,}egress-remediation-prod/);
         assert.match(text, /\n \+ {3}aws:ec2:NatGateway +egress-nat +create\n/);
-        assert.match(text, /\nResources:\n {4}\+ 6 to create\n {4}6 changes\. 27 unchanged\n/);
+        assert.match(text, /\nResources:\n {4}\+ 6 to create\n {4}6 changes\. \d+ unchanged\n/);
     });
 
     it("a misspelt namespace is named with the key meant, not silently dropped", () => {
