@@ -66,6 +66,8 @@ describe("egress-remediation (the command-line tool)", () => {
         Object.assign(runs, { against, json, dev });
     });
 
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
     it("--help on the tool and on each command: options with defaults, exit codes, an example; exit 0 on stdout", () => {
         assert.strictEqual(runs.help.status, 0);
         assert.match(runs.help.stdout, /^Usage: egress-remediation \[options\] \[command\]/);

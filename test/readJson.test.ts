@@ -101,6 +101,8 @@ describe("reading JSON files", () => {
 });
 
 describe("egress-remediation check on bad files (the command)", () => {
+    // Both suites write into `dir`; this one runs last.
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const runs: ToolResult[] = [];
     const inputs = [
         file("c.gz", gzipSync("{}")),
