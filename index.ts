@@ -121,12 +121,21 @@ if (appRunner && egress) {
     );
 }
 
-export const appRunnerServiceUrl = service?.serviceUrl;
-export const vpcConnectorArn = egress?.connectorArn;
-export const natGatewayIds = egress?.natGatewayIds;
-export const natPublicIps = egress?.natPublicIps;
-export const postgresSecurityGroupId = dataStores?.postgresSecurityGroupId;
-export const redisSecurityGroupId = dataStores?.redisSecurityGroupId;
-export const ecsApiService = workloads?.apiServiceName;
-export const ecsWorkerService = workloads?.workerServiceName;
-export const ecsApiTaskDefinition = workloads?.apiTaskDefinitionArn;
+/**
+ * Stack outputs of the enabled parts only: an exported `undefined` makes the engine warn
+ * "Undefined value … will not show as a stack output", which no user can act on.
+ */
+function stackOutputs(): Record<string, pulumi.Output<unknown>> {
+    return {
+        ...(service && { appRunnerServiceUrl: service.serviceUrl }),
+        ...(egress && { vpcConnectorArn: egress.connectorArn, natGatewayIds: egress.natGatewayIds, natPublicIps: egress.natPublicIps }),
+        ...(dataStores && { postgresSecurityGroupId: dataStores.postgresSecurityGroupId, redisSecurityGroupId: dataStores.redisSecurityGroupId }),
+        ...(workloads && {
+            ecsApiService: workloads.apiServiceName,
+            ecsWorkerService: workloads.workerServiceName,
+            ecsApiTaskDefinition: workloads.apiTaskDefinitionArn,
+        }),
+    };
+}
+
+export = stackOutputs();

@@ -31,7 +31,10 @@ function planSeconds(): number {
     const times: number[] = [];
     for (let round = 0; round < 5; round++) {
         const start = process.hrtime.bigint();
-        const result = spawnSync(process.execPath, [path.join(ROOT, "tools/launch.js"), "tools/plan", "--stack", "prod"], { cwd: ROOT, stdio: "ignore" });
+        const result = spawnSync(process.execPath, [path.join(ROOT, "tools/launch.js"), "tools/main", "plan", "--stack", "prod"], {
+            cwd: ROOT,
+            stdio: "ignore",
+        });
         if (result.status !== 0) throw new Error(`npm run plan exited ${result.status}`);
         times.push(Number(process.hrtime.bigint() - start) / 1e9);
     }

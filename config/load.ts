@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./schema";
-import { ConfigError, projectConfigFrom, projectKeyOf, validateStackConfig } from "./validate";
+import { namespaceProblems } from "./hints";
+import { ConfigError, PROJECT, projectConfigFrom, projectKeyOf, validateStackConfig } from "./validate";
 
 /**
  * Reads and validates this stack's config. Every problem is logged as its own error line and
@@ -15,8 +16,9 @@ export function loadStackConfig(): StackConfig {
             .filter((k): k is string => k !== undefined),
     );
     const result = validateStackConfig(raw, secretKeys);
-    if (!result.ok) {
-        throw new ConfigError(result.problems);
+    const misplaced = namespaceProblems(Object.keys(all), PROJECT);
+    if (!result.ok || misplaced.length > 0) {
+        throw new ConfigError([...misplaced, ...(result.ok ? [] : result.problems)]);
     }
     return result.config;
 }

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { healthCheckProblems, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
 import { unpinnedImageReason } from "../policies/lib/images";
-import { parseCidr } from "../policies/lib/cidr";
 import { natLayoutProblems } from "../components/natLayout";
 import { secretReferenceProblem } from "../components/secretReference";
 import { decommissionProblem, unverifiedKeyProblem } from "./adoption";
+import { cidrWithPrefix, fargateSizeCheck, uniqueIds } from "./fields";
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
@@ -82,17 +82,14 @@ const networkSchema = z
     .object({
         /** Existing VPC; omit it (and the subnet lists) to create a new VPC (greenfield). */
         vpcId: awsId("vpc").optional(),
-        connectorSubnetIds: z.array(awsId("subnet")).min(1).optional(),
-        publicSubnetIds: z.array(awsId("subnet")).min(1).optional(),
+        connectorSubnetIds: uniqueIds(awsId("subnet")).optional(),
+        publicSubnetIds: uniqueIds(awsId("subnet")).optional(),
         /** `none` is the seeds' broken state, kept so a plan can show what the NAT policy catches. */
         natMode: z.enum(["single", "perAz", "none"]).default("single"),
         /** Subnet id → availability zone; needed for perAz so each subnet routes to the NAT in its own AZ. */
         subnetAzs: z.record(awsId("subnet"), z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "must be an availability zone such as us-east-1a")).default({}),
         /** Greenfield only: the new VPC's CIDR and how many AZs it spans. */
-        cidrBlock: z
-            .string()
-            .refine((c) => parseCidr(c)?.family === "ipv4", "must be an IPv4 CIDR")
-            .default("10.40.0.0/16"),
+        cidrBlock: cidrWithPrefix("ipv4").default("10.40.0.0/16"),
         azCount: z.number().int().min(2).max(3).default(2),
     })
     .strict()
@@ -143,12 +140,7 @@ export const appRunnerSchema = z
                     .regex(/^[a-z][a-z0-9-]{0,39}$/, "must be an ElastiCache replication group id")
                     .optional(),
                 /** Extra CIDR sources by name (a VPN range); the policy pack blocks world-open ones. */
-                cidrSources: z
-                    .record(
-                        z.string().regex(/^[a-z0-9-]+$/, "must be lowercase letters, digits and -"),
-                        z.string().refine((c) => parseCidr(c) !== undefined, "must be an IPv4 or IPv6 CIDR"),
-                    )
-                    .default({}),
+                cidrSources: z.record(z.string().regex(/^[a-z0-9-]+$/, "must be lowercase letters, digits and -"), cidrWithPrefix()).default({}),
             })
             .strict()
             .default({ postgresPort: 5432, redisPort: 6379, cidrSources: {} }),
@@ -214,7 +206,7 @@ export const ecsSchema = z
         name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_]{0,200}$/, "must be letters, digits, - or _"),
         /** Omit both to run the tasks in the App Runner stack's VPC (same account and region only). */
         vpcId: awsId("vpc").optional(),
-        subnetIds: z.array(awsId("subnet")).min(1).optional(),
+        subnetIds: uniqueIds(awsId("subnet")).optional(),
         assignPublicIp: z.boolean().default(false),
         logRetentionDays: z
             .number()
@@ -230,7 +222,8 @@ export const ecsSchema = z
                 containerPort: port.default(8080),
                 loadBalancer: loadBalancerSchema.optional(),
             })
-            .strict(),
+            .strict()
+            .superRefine(fargateSizeCheck),
         worker: z
             .object({
                 ...ecsTaskSchema,
@@ -239,7 +232,8 @@ export const ecsSchema = z
                 /** The seeds' "stop the worker": desired count 0, nothing deleted. */
                 stopped: z.boolean().default(false),
             })
-            .strict(),
+            .strict()
+            .superRefine(fargateSizeCheck),
         /** Live resources to import instead of create (the seeds' hand-built API service and its log group). */
         adopt: z
             .object({

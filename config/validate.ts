@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closest, issueHint } from "./hints";
 import { StackConfig, stackConfigSchema } from "./schema";
 
 export const PROJECT = "egress-remediation";
@@ -53,12 +54,20 @@ function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): 
 export function validateStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): ValidationResult {
     const problems: string[] = [];
     for (const key of Object.keys(raw)) {
-        if (!TOP_LEVEL_KEYS.includes(key)) problems.push(`${PROJECT}:${key} is not a known key; allowed: ${TOP_LEVEL_KEYS.join(", ")}`);
+        if (!TOP_LEVEL_KEYS.includes(key)) {
+            const guess = closest(key, TOP_LEVEL_KEYS);
+            problems.push(`${PROJECT}:${key} is not a known key${guess ? ` (did you mean ${PROJECT}:${guess}?)` : ""}; allowed: ${TOP_LEVEL_KEYS.join(", ")}`);
+        }
     }
     const parsed = stackConfigSchema.safeParse(raw);
     if (parsed.success && problems.length === 0) {
-        if (!parsed.data.appRunner && !parsed.data.ecs) {
-            return { ok: false, problems: [`${PROJECT}:appRunner and ${PROJECT}:ecs are both missing; configure at least one`] };
+        if (!parsed.data.appRunner?.enabled && !parsed.data.ecs?.enabled) {
+            return {
+                ok: false,
+                problems: [
+                    `${PROJECT}:appRunner and ${PROJECT}:ecs are both missing or disabled (enabled: false): the stack would manage nothing; enable at least one (to retire a decommissioned stack, run \`pulumi destroy\`: what decommission retained stays in AWS)`,
+                ],
+            };
         }
         return { ok: true, config: parsed.data };
     }
@@ -67,7 +76,8 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
         const key = `${PROJECT}:${top}${rest.length ? "." + rest.join(".") : ""}`;
         // A value under `secrets` that is not an ARN may be the secret itself: never echo it.
         const secret = secretKeys.has(top) || rest.includes("secrets");
-        problems.push(`${key} ${describeIssue(issue, valueAt(raw, issue.path), secret)}`);
+        const got = valueAt(raw, issue.path);
+        problems.push(`${key} ${(!secret && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, secret)}`);
     }
     return { ok: false, problems };
 }

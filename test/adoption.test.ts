@@ -91,19 +91,13 @@ describe("adopting production: the first pulumi up", () => {
     });
 
     it("only warns in a preview, and names every unconfirmed value with the command that confirms it", async () => {
-        const warnings: string[] = [];
-        const original = console.warn;
-        const originalError = console.error;
-        const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
-        console.warn = capture;
-        console.error = capture;
-        try {
-            await runStack("prod");
-        } finally {
-            console.warn = original;
-            console.error = originalError;
-        }
-        const unconfirmed = warnings.filter((w) => w.includes("unconfirmed egress-remediation:"));
+        // runProgram collects what the program logs (pulumi.log without an engine) instead of printing it.
+        const { diagnostics } = await runStack("prod");
+        assert.ok(
+            diagnostics.every((d) => d.startsWith("warning: ")),
+            diagnostics.join("\n"),
+        );
+        const unconfirmed = diagnostics.filter((w) => w.includes("unconfirmed egress-remediation:"));
         assert.ok(
             unconfirmed.some((w) => /ecs\.api\.loadBalancer: .* Confirm with: aws ecs describe-services/.test(w)),
             unconfirmed.join("\n"),

@@ -27,3 +27,8 @@ export function runTool(tool: string, args: string[], options: { cwd?: string; e
         child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
 }
+
+/** Runs `egress-remediation <args>` as the bin entry does. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ToolResult> {
+    return runTool("tools/main", args, options);
+}

@@ -77,7 +77,7 @@ describe("stack config validation", () => {
         });
         assert.deepStrictEqual(problems.sort(), [
             'egress-remediation:appRunner.network.publicSubnetIds subnet-0c3e9b306737c3fb2 is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway; got ["subnet-0c3e9b306737c3fb2"]',
-            'egress-remediation:appRunner.service has unknown key "healthcheckPath"',
+            'egress-remediation:appRunner.service has unknown key "healthcheckPath"; allowed: name, image, port, accessRoleArn, cpu, memory, healthCheck, env, secrets, autoScaling',
         ]);
     });
 
@@ -94,11 +94,15 @@ describe("stack config validation", () => {
     it("refuses an unknown top-level key and an empty stack", () => {
         assert.deepStrictEqual(validateStackConfig({ appRuner: {} }), {
             ok: false,
-            problems: ["egress-remediation:appRuner is not a known key; allowed: appRunner, ecs, tags, unverified"],
+            problems: [
+                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified",
+            ],
         });
         assert.deepStrictEqual(validateStackConfig({}), {
             ok: false,
-            problems: ["egress-remediation:appRunner and egress-remediation:ecs are both missing; configure at least one"],
+            problems: [
+                "egress-remediation:appRunner and egress-remediation:ecs are both missing or disabled (enabled: false): the stack would manage nothing; enable at least one (to retire a decommissioned stack, run `pulumi destroy`: what decommission retained stays in AWS)",
+            ],
         });
     });
 

@@ -1,34 +1,57 @@
 import * as fs from "fs";
+import * as path from "path";
 import { PackConfig, PolicyConfigError, preparePolicies } from "./offline/evaluatePolicies";
+import { JsonFileError, readJsonFile as readJson } from "./offline/readJson";
 
-/** Ends the process with one line on stderr and the given code: the shape of every usage and input error. */
+/** Bad usage or input: the command prints the message (one line) and exits 2, or 1 when `code` says so. */
+export class UsageError extends Error {
+    constructor(
+        message: string,
+        readonly code: 1 | 2 = 2,
+    ) {
+        super(message);
+    }
+}
+
+/** Stops the command: `run` prints the message as one line on stderr and exits with `code`. */
+export function stop(message: string, code: 1 | 2 = 2): never {
+    throw new UsageError(message, code);
+}
+
+/** Ends the process with one line on stderr, for entry points outside the commander program (tools/rollback.ts). */
 export function fail(message: string, code: 1 | 2 = 2): never {
     process.stderr.write(`${message}\n`);
     process.exit(code);
 }
 
-export function readJsonFile(path: string, what: string): unknown {
-    let text: string;
+export function readJsonFile(file: string, what: string): unknown {
     try {
-        text = fs.readFileSync(path, "utf8");
+        return readJson(file);
     } catch (error) {
-        return fail(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        if (error instanceof JsonFileError) stop(`${what} ${file} ${error.message}`);
+        throw error;
     }
+}
+
+/** Writes a JSON document to `--out`, creating nothing on failure but the file itself. */
+export function writeJsonFile(file: string, document: unknown): void {
     try {
-        return JSON.parse(text);
+        fs.writeFileSync(file, JSON.stringify(document) + "\n");
     } catch (error) {
-        return fail(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason = code === "ENOENT" ? `folder ${path.dirname(file)} does not exist` : code === "EISDIR" ? "it is a folder" : (code ?? "unknown error");
+        stop(`--out ${file}: cannot write (${reason})`);
     }
 }
 
 /** Reads `--policy-config` and validates it before any resource is read. */
 export function loadPolicyConfig(file: string | undefined): PackConfig {
     if (!file) return {};
-    const config = readJsonFile(file, "policy config") as PackConfig;
+    const config = readJsonFile(file, "--policy-config") as PackConfig;
     try {
         preparePolicies(config);
     } catch (error) {
-        if (error instanceof PolicyConfigError) fail(`--policy-config ${file} ${error.message}`);
+        if (error instanceof PolicyConfigError) stop(`--policy-config ${file} ${error.message}`);
         throw error;
     }
     return config;

@@ -1,4 +1,5 @@
 import { unconfirmedValues, Unconfirmed } from "../../config/unconfirmed";
+import { namespaceProblems } from "../../config/hints";
 import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
 import { evaluatePolicies, Evaluation, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
@@ -40,6 +41,10 @@ export interface Plan {
     readonly recorded: RecordedResource[];
     /** Values nobody has confirmed against the live account; `pulumi up` refuses them. */
     readonly unconfirmed: Unconfirmed[];
+    /** What the program logged, e.g. the placeholder values `pulumi up` refuses: one line each. */
+    readonly diagnostics: string[];
+    /** The stack outputs the program exports (the enabled parts' only). */
+    readonly outputNames: string[];
 }
 
 /** Bad stack config: every line names a key, the value and what is allowed. */
@@ -96,7 +101,8 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
     edit?.(config);
     const projectConfig = projectEntries(config);
     const validation = validateStackConfig(projectConfig, new Set(secretKeys.map(projectKeyOf).filter((k): k is string => k !== undefined)));
-    if (!validation.ok) throw new PlanConfigError(validation.problems);
+    const misplaced = namespaceProblems(Object.keys(config), PROJECT);
+    if (!validation.ok || misplaced.length > 0) throw new PlanConfigError([...misplaced, ...(validation.ok ? [] : validation.problems)]);
 
     const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });
     const urns = urnsOf(run);
@@ -139,5 +145,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         evaluation,
         recorded: run.mocks.resources,
         unconfirmed,
+        diagnostics: run.diagnostics,
+        outputNames: run.outputNames,
     };
 }

@@ -1,22 +1,40 @@
 import Table from "cli-table3";
+import { PROJECT } from "../../config/validate";
 import { policies } from "../../policies/all";
 import { preparePolicies, PackConfig } from "./evaluatePolicies";
 import { Change } from "./diffPlans";
 import { Plan, PlanResource } from "./planDocument";
+import { alignColumns, displayType } from "./previewLayout";
 import { violationTable } from "./violationTable";
 
 const SIBLINGS_SHOWN = 6;
 const COMPACT = { chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" }, style: { head: [], border: [] } };
+const HEADER = ["     Type", "Name", "Plan", "Info"];
 
 function opOf(r: PlanResource): string {
     return r.importId ? "=" : "+";
 }
 
-/** A tree like `pulumi preview`'s; runs of more than a few siblings of one type are folded. */
-export function renderTree(resources: readonly PlanResource[]): string[] {
+function plural(n: number, word: string): string {
+    return n === 0 ? "" : `${n} ${word}${n > 1 ? "s" : ""}`;
+}
+
+function infoOf(r: PlanResource, diagnostics: readonly string[]): string {
+    if (r.type === "pulumi:pulumi:Stack") {
+        const warnings = diagnostics.filter((d) => d.startsWith("warning:")).length;
+        return [plural(diagnostics.length - warnings, "error"), plural(warnings, "warning")].filter(Boolean).join("; ");
+    }
+    return [r.importId && `from ${r.importId}`, r.protect && "protected", r.retainOnDelete && "retained on delete"].filter(Boolean).join("; ");
+}
+
+/**
+ * A tree like `pulumi preview`'s, with its Type, Name, Plan and Info columns aligned; runs of more
+ * than a few siblings of one type are folded.
+ */
+export function renderTree(resources: readonly PlanResource[], diagnostics: readonly string[] = []): string[] {
     const children = new Map<string | null, PlanResource[]>();
     for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-    const lines: string[] = [];
+    const rows: string[][] = [HEADER];
     const walk = (parent: string | null, prefix: string) => {
         const kids = children.get(parent) ?? [];
         const shownPerType = new Map<string, number>();
@@ -26,35 +44,47 @@ export function renderTree(resources: readonly PlanResource[]): string[] {
             return n <= SIBLINGS_SHOWN;
         });
         const folded = [...shownPerType].filter(([, n]) => n > SIBLINGS_SHOWN);
-        const entries: (PlanResource | string)[] = [...visible, ...folded.map(([type, n]) => `… ${n - SIBLINGS_SHOWN} more ${type}`)];
+        const entries: (PlanResource | string)[] = [...visible, ...folded.map(([type, n]) => `… ${n - SIBLINGS_SHOWN} more ${displayType(type)}`)];
         entries.forEach((entry, i) => {
             const last = i === entries.length - 1;
             const branch = parent === null ? "" : last ? "└─ " : "├─ ";
             if (typeof entry === "string") {
-                lines.push(`     ${prefix}${branch}${entry}`);
+                rows.push([`     ${prefix}${branch}${entry}`]);
                 return;
             }
-            const plan = entry.importId ? `import ${entry.importId}` : "create";
-            const marks = [entry.protect ? "[protect]" : "", entry.retainOnDelete ? "[retain]" : ""].filter(Boolean).join(" ");
-            lines.push(` ${opOf(entry)}   ${prefix}${branch}${entry.type}  ${entry.name}  ${plan}${marks ? `  ${marks}` : ""}`);
+            const typeCell = ` ${opOf(entry)}   ${prefix}${branch}${displayType(entry.type)}`;
+            rows.push([typeCell, entry.name, entry.importId ? "import" : "create", infoOf(entry, diagnostics)]);
             walk(entry.urn, parent === null ? "" : prefix + (last ? "   " : "│  "));
         });
     };
     walk(null, "");
-    return lines;
+    return alignColumns(rows);
 }
 
-function countsPerType(resources: readonly PlanResource[]): string {
-    const table = new Table({ head: ["Type", "Create", "Import"], ...COMPACT });
-    const counts = new Map<string, { create: number; import: number }>();
-    for (const r of resources) {
-        const c = counts.get(r.type) ?? { create: 0, import: 0 };
-        if (r.importId) c.import += 1;
-        else c.create += 1;
-        counts.set(r.type, c);
-    }
-    for (const [type, c] of [...counts].sort(([a], [b]) => a.localeCompare(b))) table.push([type, c.create, c.import]);
-    return table.toString();
+/** The preview's `Resources:` block: one line per kind of step, then the total. */
+function summary(counts: readonly (readonly [string, number, string])[], unchanged?: number): string[] {
+    const lines = counts.filter(([, n]) => n > 0).map(([op, n, what]) => `    ${op.padEnd(2)}${n} ${what}`);
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    const tail = unchanged === undefined ? "" : `. ${unchanged} unchanged`;
+    return ["Resources:", ...lines, `    ${total === 0 ? "no" : total} change${total === 1 ? "" : "s"}${tail}`];
+}
+
+/** The program's warnings, less the unconfirmed values the plan lists in its own section (said once). */
+function shownDiagnostics(plan: Plan): string[] {
+    return plan.diagnostics.filter((d) => !d.startsWith(`warning: unconfirmed ${PROJECT}:`));
+}
+
+function diagnosticLines(plan: Plan): string[] {
+    const diagnostics = shownDiagnostics(plan);
+    if (diagnostics.length === 0) return [];
+    const stack = plan.document.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    return ["Diagnostics:", `  pulumi:pulumi:Stack (${stack?.name ?? plan.document.stack}):`, ...diagnostics.map((d) => `    ${d}`), ""];
+}
+
+/** Names only: in a preview every output is still unknown, which the preview prints as `output<string>`. */
+function outputLines(plan: Plan): string[] {
+    if (plan.outputNames.length === 0) return [];
+    return ["Outputs:", ...plan.outputNames.map((name) => `    ${name}: output<string>`), ""];
 }
 
 /** Which subnet routes to which NAT, and what App Runner egresses through. */
@@ -116,19 +146,31 @@ function costLines(plan: Plan): string[] {
     return [table.toString(), `Estimated fixed cost: $${cost.monthlyUsd.toFixed(2)} per month, plus data processed through NAT.`];
 }
 
-export function renderPlan(plan: Plan, packConfig: PackConfig): string {
+/**
+ * The offline plan as `pulumi preview` prints it (tree, Diagnostics, Outputs, Resources), then what the
+ * preview cannot show: the egress path, every policy's result and the monthly cost. With `against`
+ * (from `--against`), the changes take the whole tree's place.
+ */
+export function renderPlan(plan: Plan, packConfig: PackConfig, against?: { file: string; changes: readonly Change[] }): string {
     const { stack, resources } = plan.document;
     const imports = resources.filter((r) => r.importId).length;
-    const out = [
-        `Offline plan for stack "${stack}": the real program under Pulumi's mocks, with this stack's config.`,
-        `This is an approximation: no engine, no provider, no AWS. Ids and ARNs are invented; only inputs are real.`,
-        `The real command: pulumi preview --stack ${stack} --policy-pack policies`,
+    const body = against
+        ? [`Changes against ${against.file}:`, ...renderChanges(against.changes, resources.length), "", ...diagnosticLines(plan), ...outputLines(plan)]
+        : [
+              ...renderTree(resources, shownDiagnostics(plan)),
+              "",
+              ...diagnosticLines(plan),
+              ...outputLines(plan),
+              ...summary([
+                  ["+", resources.length - imports, "to create"],
+                  ["=", imports, "to import"],
+              ]),
+          ];
+    return [
+        `Previewing update (${stack}) offline: the real program under Pulumi's mocks, with this stack's config.`,
+        `No engine, no provider, no AWS: ids and ARNs are invented, only inputs are real. The real command: pulumi preview --stack ${stack} --policy-pack policies`,
         "",
-        "     Type  Name  Plan",
-        ...renderTree(resources),
-        "",
-        `Resources: ${resources.length - imports} to create, ${imports} to import (adopted, protected)`,
-        countsPerType(resources),
+        ...body,
         "",
         "Egress path:",
         ...egressLines(plan),
@@ -139,11 +181,15 @@ export function renderPlan(plan: Plan, packConfig: PackConfig): string {
         "",
         "Monthly cost of what bills by the hour:",
         ...costLines(plan),
-    ];
+        ...adoptedSection(resources),
+        "",
+        ...unconfirmedLines(plan),
+    ].join("\n");
+}
+
+function adoptedSection(resources: readonly PlanResource[]): string[] {
     const adopted = adoptedLines(resources);
-    if (adopted.length > 0) out.push("", "Adopted resources: what the program sets, and what it keeps as it is live (ignoreChanges):", ...adopted);
-    out.push("", ...unconfirmedLines(plan));
-    return out.join("\n");
+    return adopted.length > 0 ? ["", "Adopted resources: what the program sets, and what it keeps as it is live (ignoreChanges):", ...adopted] : [];
 }
 
 /** For each import: the inputs the program sets and the properties it leaves as they are live. */
@@ -153,7 +199,7 @@ export function adoptedLines(resources: readonly PlanResource[]): string[] {
         .flatMap((r) => {
             const kept = r.ignoreChanges ?? [];
             const sets = Object.keys(r.inputs).filter((k) => !kept.includes(k) && !k.startsWith("__"));
-            return [`  ${r.name} (${r.type})`, `      sets: ${sets.join(", ") || "nothing"}`, `      keeps live: ${kept.join(", ") || "nothing"}`];
+            return [`  ${r.name} (${displayType(r.type)})`, `      sets: ${sets.join(", ") || "nothing"}`, `      keeps live: ${kept.join(", ") || "nothing"}`];
         });
 }
 
@@ -165,15 +211,35 @@ export function unconfirmedLines(plan: Pick<Plan, "unconfirmed">): string[] {
     ];
 }
 
-export function renderChanges(changes: readonly Change[]): string {
-    if (changes.length === 0) return "No changes against the previous plan.";
+const VERB = { "+": "create", "~": "update", "+-": "replace", "-": "delete" } as const;
+
+/** Changes as preview rows (deletions first), then the preview's `Resources:` counts. */
+export function renderChanges(changes: readonly Change[], resourcesAfter?: number): string[] {
+    if (changes.length === 0) return ["No changes against the previous plan."];
     const order = { "-": 0, "+-": 1, "~": 2, "+": 3 };
-    const lines = [...changes]
+    const rows = [...changes]
         .sort((a, b) => order[a.op] - order[b.op] || a.name.localeCompare(b.name))
-        .map(
-            (c) =>
-                ` ${c.op.padEnd(2)} ${c.type}  ${c.name}${c.keys.length ? `  [${c.keys.join(", ")}]` : ""}${c.retained ? "  [retain: leaves state, stays in AWS]" : ""}`,
-        );
-    const count = (op: string) => changes.filter((c) => c.op === op).length;
-    return [...lines, `Changes: ${count("+")} to create, ${count("~")} to update, ${count("+-")} to replace, ${count("-")} to delete`].join("\n");
+        .map((c) => [
+            ` ${c.op.padEnd(2)}  ${displayType(c.type)}`,
+            c.name,
+            VERB[c.op],
+            [c.keys.length ? `[diff: ${c.keys.map((k) => `~${k}`).join(", ")}]` : "", c.retained ? "[retain: leaves state, stays in AWS]" : ""]
+                .filter(Boolean)
+                .join(" "),
+        ]);
+    const count = (op: Change["op"]) => changes.filter((c) => c.op === op).length;
+    const touched = count("+") + count("~") + count("+-");
+    return [
+        ...alignColumns([HEADER, ...rows]),
+        "",
+        ...summary(
+            [
+                ["+", count("+"), "to create"],
+                ["~", count("~"), "to update"],
+                ["+-", count("+-"), "to replace"],
+                ["-", count("-"), "to delete"],
+            ],
+            resourcesAfter === undefined ? undefined : resourcesAfter - touched,
+        ),
+    ];
 }

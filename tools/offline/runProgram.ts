@@ -15,6 +15,34 @@ export interface ProgramRun {
     readonly stack: string;
     /** The root stack resource's name, `<project>-<stack>`. */
     readonly stackName: string;
+    /** What the program logged (`pulumi.log.warn`/`error`), e.g. `warning: placeholder values …`, in order. */
+    readonly diagnostics: string[];
+    /** The stack outputs' names, in the order the program exports them. */
+    readonly outputNames: string[];
+}
+
+/**
+ * Without an engine, `pulumi.log` writes `warning: [runtime] …` to the console. Collect those lines
+ * instead, so a caller says each once, in its own place (the plan's Diagnostics section).
+ */
+async function collectingDiagnostics<T>(run: () => Promise<T>): Promise<{ result: T; diagnostics: string[] }> {
+    const diagnostics: string[] = [];
+    const { warn, error } = console;
+    const collect =
+        (original: typeof console.warn) =>
+        (first?: unknown, ...rest: unknown[]) => {
+            const match = typeof first === "string" ? /^(warning|error): \[runtime\] (.*)$/s.exec(first) : null;
+            if (match && rest.length === 0) diagnostics.push(`${match[1]}: ${match[2]}`);
+            else original(first, ...rest);
+        };
+    console.warn = collect(warn);
+    console.error = collect(error);
+    try {
+        return { result: await run(), diagnostics };
+    } finally {
+        console.warn = warn;
+        console.error = error;
+    }
 }
 
 /**
@@ -35,15 +63,21 @@ export async function runProgram(
     const parents = new Map<string, string>();
     const protectedNames = new Set<string>();
     delete require.cache[require.resolve(PROGRAM)];
-    await pulumi.runtime.runInPulumiStack(async () => {
-        pulumi.runtime.registerStackTransformation((args) => {
-            const parent = args.opts.parent as unknown as { __name?: string } | undefined;
-            if (parent?.__name && args.type !== "pulumi:pulumi:Stack") parents.set(args.name, parent.__name);
-            if ((args.opts as pulumi.CustomResourceOptions).protect) protectedNames.add(args.name);
-            return undefined;
+    let outputNames: string[] = [];
+    const { diagnostics } = await collectingDiagnostics(async () => {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                const parent = args.opts.parent as unknown as { __name?: string } | undefined;
+                if (parent?.__name && args.type !== "pulumi:pulumi:Stack") parents.set(args.name, parent.__name);
+                if ((args.opts as pulumi.CustomResourceOptions).protect) protectedNames.add(args.name);
+                return undefined;
+            });
+            // The program ends in `export =`: its module object is the outputs.
+            const outputs = (await import(PROGRAM)).default as Record<string, unknown>;
+            outputNames = Object.keys(outputs);
+            return outputs;
         });
-        return import(PROGRAM);
+        await pulumi.runtime.disconnect();
     });
-    await pulumi.runtime.disconnect();
-    return { mocks, parents, protectedNames, stack: options.stack, stackName: `${PROJECT}-${options.stack}` };
+    return { mocks, parents, protectedNames, stack: options.stack, stackName: `${PROJECT}-${options.stack}`, diagnostics, outputNames };
 }

@@ -1,0 +1,183 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { stringify } from "yaml";
+import { REPO, runCli, ToolResult } from "./cli";
+import { stackFileConfig } from "./fixtures";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
+const SEED = path.join(__dirname, "fixtures", "seed-rds-world-open.export.json");
+/** One of the prod stack's unconfirmed values, which the program warns about and the plan lists. */
+const UNCONFIRMED_IMAGE = /egress-remediation:ecs\.api\.image: /g;
+
+/** A project directory holding Pulumi.yaml and a Pulumi.prod.yaml edited by `edit`. */
+function projectWith(edit: (config: Record<string, any>) => void): string {
+    const dir = fs.mkdtempSync(path.join(tmp, "project-"));
+    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const config = stackFileConfig("prod");
+    edit(config);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
+    return dir;
+}
+
+describe("egress-remediation (the command-line tool)", () => {
+    const runs: Record<string, ToolResult> = {};
+    const before_ = path.join(tmp, "before.json");
+    const checkOut = path.join(tmp, "check.json");
+    const planOut = path.join(tmp, "plan.json");
+
+    // Whole Node processes on a shared machine: the hook gets room, no test is timed.
+    before(async function () {
+        this.timeout(300_000);
+        const noNat = projectWith((c) => (c["egress-remediation:appRunner"].network.natMode = "none"));
+        const misspelt = projectWith((c) => {
+            c["egress-remediaton:appRunner"] = c["egress-remediation:appRunner"];
+            delete c["egress-remediation:appRunner"];
+        });
+        const [help, planHelp, checkHelp, rollbackHelp, version, badOption, extraArg, unknownCommand, toZero] = await Promise.all([
+            runCli(["--help"]),
+            runCli(["plan", "--help"]),
+            runCli(["help", "check"]),
+            runCli(["rollback", "-h"]),
+            runCli(["--version"]),
+            runCli(["check", "--jsn", SEED]),
+            runCli(["check", SEED, SEED]),
+            runCli(["plna"]),
+            runCli(["rollback", "--stack", "prod", "--to", "0"]),
+        ]);
+        Object.assign(runs, { help, planHelp, checkHelp, rollbackHelp, version, badOption, extraArg, unknownCommand, toZero });
+        // No Pulumi CLI on this PATH, whatever the machine has installed.
+        const noPulumi = { PATH: path.dirname(process.execPath), HOME: process.env.HOME ?? "/tmp" };
+        const decommissioned = projectWith((c) => (c["egress-remediation:ecs"].decommission = true));
+        const [check, beforeRun, namespace, rollbackNoCli, decommission] = await Promise.all([
+            runCli(["check", "--out", checkOut, SEED]),
+            runCli(["plan", "--stack", "prod", "--out", before_], { cwd: noNat }),
+            runCli(["plan", "--stack", "prod"], { cwd: misspelt }),
+            runCli(["rollback", "--stack", "prod"], { env: noPulumi }),
+            runCli(["plan", "--stack", "prod"], { cwd: decommissioned }),
+        ]);
+        Object.assign(runs, { check, beforeRun, namespace, rollbackNoCli, decommission });
+        const [against, json, dev] = await Promise.all([
+            runCli(["plan", "--against", before_]),
+            runCli(["plan", "--json", "--out", planOut]),
+            runCli(["plan", "--stack", "dev"]),
+        ]);
+        Object.assign(runs, { against, json, dev });
+    });
+
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("--help on the tool and on each command: options with defaults, exit codes, an example; exit 0 on stdout", () => {
+        assert.strictEqual(runs.help.status, 0);
+        assert.match(runs.help.stdout, /^Usage: egress-remediation \[options\] \[command\]/);
+        for (const command of ["plan", "check", "rollback"]) assert.match(runs.help.stdout, new RegExp(`\\n  ${command} `));
+        for (const [run, usage] of [
+            [runs.planHelp, "Usage: egress-remediation plan [--stack <name>] [--json] [--out <file>]"],
+            [runs.checkHelp, "Usage: egress-remediation check [--json] [--out <file>] [--policy-config <file>] <file>"],
+            [runs.rollbackHelp, "Usage: egress-remediation rollback --stack <name> [--to <version>] [--yes]"],
+        ] as const) {
+            assert.strictEqual(run.status, 0, run.stderr);
+            assert.strictEqual(run.stderr, "");
+            assert.ok(run.stdout.startsWith(usage), run.stdout);
+            assert.match(run.stdout, /\nOptions:\n/);
+            assert.match(run.stdout, /\nExit codes:\n {2}0 {2}.*\n {2}1 {2}.*\n {2}2 {2}/);
+            assert.match(run.stdout, /\nExample:\n( {2}.*\n)* {2}egress-remediation /);
+        }
+        assert.match(runs.planHelp.stdout, /--stack <name> +stack whose Pulumi.<name>.yaml to read \(default:\s+"prod"\)/);
+    });
+
+    it("--version prints the package's version", () => {
+        assert.strictEqual(runs.version.status, 0);
+        assert.strictEqual(runs.version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).version);
+    });
+
+    it("usage errors: one line for the error, the command's usage on the next, exit 2, nothing on stdout", () => {
+        for (const [run, error, usage] of [
+            [runs.badOption, "error: unknown option '--jsn' (Did you mean --json?)", "usage: egress-remediation check "],
+            [runs.extraArg, "error: too many arguments for 'check'. Expected 1 argument but got 2.", "usage: egress-remediation check "],
+            [runs.unknownCommand, "error: unknown command 'plna' (Did you mean plan?)", "usage: egress-remediation [options] [command]"],
+            [
+                runs.toZero,
+                "error: option '--to <version>' argument '0' is invalid. must be an update version (a whole number ≥ 1).",
+                "usage: egress-remediation rollback ",
+            ],
+        ] as const) {
+            assert.strictEqual(run.status, 2, run.stderr);
+            assert.strictEqual(run.stdout, "");
+            const lines = run.stderr.trimEnd().split("\n");
+            assert.strictEqual(lines.length, 2, run.stderr);
+            assert.strictEqual(lines[0], error);
+            assert.ok(lines[1].startsWith(usage), lines[1]);
+        }
+    });
+
+    it("check --out writes the same JSON --json prints, and still prints the table", () => {
+        assert.strictEqual(runs.check.status, 1, runs.check.stderr);
+        const written = JSON.parse(fs.readFileSync(checkOut, "utf8"));
+        assert.deepStrictEqual(Object.keys(written), ["resourcesChecked", "violations"]);
+        assert.strictEqual(written.violations[0].policyName, "no-world-open-database-ingress");
+        assert.match(runs.check.stdout, /│ mandatory │ no-world-open-database-ingress/);
+    });
+
+    it("plan --json: only the JSON on stdout; each of the program's warnings once, on stderr; --out holds the same document", () => {
+        assert.strictEqual(runs.json.status, 0, runs.json.stderr);
+        const doc = JSON.parse(runs.json.stdout);
+        assert.deepStrictEqual(JSON.parse(fs.readFileSync(planOut, "utf8")), doc);
+        assert.strictEqual(runs.json.stderr.match(UNCONFIRMED_IMAGE)?.length, 1, runs.json.stderr);
+        assert.ok(
+            runs.json.stderr.split("\n").every((line) => line === "" || line.startsWith("warning: ")),
+            runs.json.stderr,
+        );
+        assert.doesNotMatch(runs.json.stderr, /Undefined value/);
+    });
+
+    it("plan text: each unconfirmed value said once; warnings under Diagnostics; outputs listed; the preview's summary", () => {
+        assert.strictEqual(runs.beforeRun.status, 1, runs.beforeRun.stderr);
+        const text = runs.beforeRun.stdout;
+        assert.strictEqual(text.match(UNCONFIRMED_IMAGE)?.length, 1);
+        assert.strictEqual(runs.beforeRun.stderr, "");
+        assert.doesNotMatch(text, /\nDiagnostics:/);
+        assert.match(text, /\nOutputs:\n {4}appRunnerServiceUrl: output<string>\n/);
+        assert.match(text, /\nResources:\n {4}\+ \d+ to create\n {4}= \d+ to import\n {4}\d+ changes\n/);
+
+        assert.strictEqual(runs.decommission.status, 0, runs.decommission.stderr);
+        assert.match(runs.decommission.stdout, / \+ {3}pulumi:pulumi:Stack +egress-remediation-prod +create +1 warning\n/);
+        assert.match(
+            runs.decommission.stdout,
+            /\nDiagnostics:\n {2}pulumi:pulumi:Stack \(egress-remediation-prod\):\n {4}warning: ecs\.decommission is set: its resources are unprotected/,
+        );
+        assert.strictEqual(runs.decommission.stdout.match(/ecs\.decommission is set/g)?.length, 1);
+    });
+
+    it("plan on a stack that imports nothing: no import line in the summary", () => {
+        assert.strictEqual(runs.dev.status, 0, runs.dev.stderr);
+        assert.match(runs.dev.stdout, /\nResources:\n {4}\+ (\d+) to create\n {4}\1 changes\n/);
+        assert.doesNotMatch(runs.dev.stdout, /to import|\bimport {2}from /);
+    });
+
+    it("plan --against: the changes first, in the preview's columns, instead of the whole tree", () => {
+        assert.strictEqual(runs.against.status, 0, runs.against.stderr);
+        const text = runs.against.stdout;
+        const changes = text.indexOf(`Changes against ${before_}:`);
+        assert.ok(changes > 0 && changes < text.indexOf("Egress path:"), text);
+        assert.doesNotMatch(text, /pulumi:pulumi:Stack {2,}egress-remediation-prod/);
+        assert.match(text, /\n \+ {3}aws:ec2:NatGateway +egress-nat +create\n/);
+        assert.match(text, /\nResources:\n {4}\+ 6 to create\n {4}6 changes\. \d+ unchanged\n/);
+    });
+
+    it("a misspelt namespace is named with the key meant, not silently dropped", () => {
+        assert.strictEqual(runs.namespace.status, 2);
+        assert.strictEqual(runs.namespace.stdout, "");
+        assert.match(
+            runs.namespace.stderr,
+            /^egress-remediaton:appRunner is under the unknown namespace "egress-remediaton"; did you mean egress-remediation:appRunner\?$/m,
+        );
+    });
+
+    it("rollback goes through the same program: without the Pulumi CLI, one line and exit 2", () => {
+        assert.strictEqual(runs.rollbackNoCli.status, 2, runs.rollbackNoCli.stderr);
+        assert.strictEqual(runs.rollbackNoCli.stdout, "");
+        assert.match(runs.rollbackNoCli.stderr, /^rollback needs the Pulumi CLI on PATH .*retry\n$/);
+    });
+});

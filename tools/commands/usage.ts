@@ -1,0 +1,68 @@
+import { Command, CommanderError } from "commander";
+import { UsageError } from "../cli";
+
+/** The `Exit codes:` and `Example:` sections every command's --help ends with. */
+export function exitCodesHelp(codes: readonly string[], examples: readonly string[]): string {
+    return ["", "Exit codes:", ...codes.map((c) => `  ${c}`), "", "Example:", ...examples.map((e) => `  ${e}`)].join("\n");
+}
+
+function usageLine(command: Command): string {
+    const names: string[] = [];
+    for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+    return `usage: ${names.join(" ")} ${command.usage()}`;
+}
+
+/** Commander's message on one line: `error: unknown option '--stak' (Did you mean --stack?)`. */
+function oneLine(message: string): string {
+    return message
+        .trim()
+        .split("\n")
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .join(" ");
+}
+
+/**
+ * Makes commander throw instead of exiting, and remembers which command failed, so `run` can print
+ * the error on one line and that command's usage on the next, and exit 2 (commander's default is 1).
+ */
+export function throwingUsageErrors(program: Command): () => Command | undefined {
+    let failed: Command | undefined;
+    const visit = (command: Command) => {
+        command.exitOverride();
+        command.configureOutput({
+            outputError: () => {
+                failed = command;
+            },
+        });
+        command.commands.forEach(visit);
+    };
+    visit(program);
+    return () => failed;
+}
+
+/** Runs the program; every error ends as one line on stderr (usage errors add the usage) and an exit code. */
+export async function run(program: Command, argv: readonly string[]): Promise<void> {
+    const failedCommand = throwingUsageErrors(program);
+    try {
+        await program.parseAsync(argv, { from: "user" });
+    } catch (error) {
+        if (error instanceof CommanderError) {
+            if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+                process.exitCode = 0;
+                return;
+            }
+            const command = failedCommand() ?? program;
+            process.stderr.write(`${oneLine(error.message)}\n${usageLine(command)}\n`);
+            process.exitCode = 2;
+            return;
+        }
+        if (error instanceof UsageError) {
+            process.stderr.write(`${error.message}\n`);
+            process.exitCode = error.code;
+            return;
+        }
+        process.stderr.write(`${program.name()} failed: ${oneLine(String((error as Error)?.message ?? error)).slice(0, 500)}\n`);
+        process.exitCode = 2;
+    }
+}
