@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { checkCommand } from "./commands/check";
 import { planCommand } from "./commands/plan";
+import { rehearseCommand } from "./commands/rehearse";
 import { rollbackCommand } from "./commands/rollback";
 import { exitCodesHelp } from "./commands/usage";
 import { packageVersion } from "./version";
@@ -16,6 +17,7 @@ export function program(): Command {
             .addCommand(planCommand())
             .addCommand(checkCommand())
             .addCommand(rollbackCommand())
+            .addCommand(rehearseCommand())
             // discover (#16) goes here: `.addCommand(discoverCommand())`, from tools/commands/discover.ts.
             .addHelpText(
                 "after",

@@ -4,7 +4,7 @@ import * as path from "path";
 import { T } from "../../simulator/tokens";
 import { finishAdoption, IMPORT_ONCE_FLAGS } from "../../tools/engine/finishAdoption";
 import { EngineSandbox } from "../../tools/engine/sandbox";
-import { runTool } from "../cli";
+import { runCli } from "../cli";
 import { expectSuccess, prodSandbox } from "./harness";
 
 interface PreviewStep {
@@ -60,7 +60,7 @@ describe("the first `pulumi up` of prod, by the real engine against the simulate
         // The checker reads the engine's own preview output, not a hand-written file.
         const file = path.join(sandbox.root, "preview.json");
         fs.writeFileSync(file, preview.stdout);
-        const checked = await runTool("tools/check", [file]);
+        const checked = await runCli(["check", file]);
         assert.strictEqual(checked.status, 0, checked.stdout + checked.stderr);
     });
 

@@ -1,0 +1,73 @@
+import { Command } from "commander";
+import { stop } from "../cli";
+import { exitCodesHelp } from "./usage";
+
+interface RehearseOptions {
+    readonly stack: string;
+    readonly cli?: string;
+    readonly account?: string;
+    readonly set: string[];
+    readonly unset: string[];
+    readonly keep?: boolean;
+}
+
+function parseSetting(setting: string): [string, string] {
+    const at = setting.indexOf("=");
+    if (at <= 0) return stop(`--set ${setting}: expected <config-path>=<value>, e.g. --set egress-remediation:ecs.vpcId=vpc-0123`);
+    return [setting.slice(0, at), setting.slice(at + 1)];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+async function rehearse(options: RehearseOptions): Promise<number> {
+    const { locateCli, NoCliError } = await import("../engine/locateCli");
+    const { runRehearsal } = await import("../engine/rehearsal");
+    let cliDir: string;
+    try {
+        cliDir = locateCli(options.cli);
+    } catch (error) {
+        if (error instanceof NoCliError) return stop(error.message);
+        throw error;
+    }
+    const result = await runRehearsal({
+        stack: options.stack,
+        cliDir,
+        accountFile: options.account,
+        set: options.set.map(parseSetting),
+        unset: options.unset,
+        keep: options.keep,
+        log: (line) => process.stderr.write(`${line}\n`),
+    });
+    if (result.sandboxRoot) process.stderr.write(`kept the sandbox at ${result.sandboxRoot}\n`);
+    return result.ok ? 0 : 1;
+}
+
+export function rehearseCommand(): Command {
+    return new Command("rehearse")
+        .summary("rehearse the first `pulumi up` with the real CLI against a simulated copy of the accounts")
+        .description(
+            "Runs the real Pulumi CLI with this program, Pulumi.<stack>.yaml and the policy pack against a simulated copy of the " +
+                "accounts the seeds describe (not AWS): preview, up, then a preview that must show no changes, in a throw-away backend.",
+        )
+        .usage("[--stack <name>] [--cli <folder>] [--account <file>] [--set <path>=<value>]... [--unset <path>]... [--keep]")
+        .option("--stack <name>", "the stack whose config to rehearse", "prod")
+        .option("--cli <folder>", "folder with pulumi and pulumi-language-nodejs (default: the PATH, then `npm run engine:build`'s cache)")
+        .option("--account <file>", "start from this simulated account file instead of the recorded one")
+        .option("--set <path=value>", "set a config value in the rehearsal only (repeatable)", collect, [])
+        .option("--unset <path>", "remove a config value in the rehearsal only (repeatable)", collect, [])
+        .option("--keep", "keep the sandbox (project copy, backend, account file) for inspection")
+        .addHelpText(
+            "after",
+            exitCodesHelp(
+                [
+                    "0  preview, up and the second preview passed in the simulation",
+                    "1  a step failed (its output says why)",
+                    "2  bad usage or no Pulumi CLI found",
+                ],
+                ["egress-remediation rehearse --stack prod --set egress-remediation:ecs.vpcId=vpc-0123 --unset egress-remediation:unverified"],
+            ),
+        )
+        .action(async (options: RehearseOptions) => {
+            process.exitCode = await rehearse(options);
+        });
+}
