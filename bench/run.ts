@@ -4,6 +4,7 @@ import * as path from "path";
 import { Policies } from "@pulumi/policy";
 import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
 import { policies } from "../policies/all";
+import { parseCpu, parseMemory } from "../policies/lib/appRunnerLimits";
 import { ROOT } from "../tools/offline/stackFiles";
 import { generateResources } from "./generate";
 
@@ -25,6 +26,21 @@ function throughput(resources: ResourceUnderCheck[], pack: Policies): { perSecon
         times.push(Number(process.hrtime.bigint() - start) / 1e9);
     }
     return { perSecond: resources.length / median(times), violations };
+}
+
+/** Milliseconds for parseCpu + parseMemory on inputs that made the old single patterns backtrack. */
+function parseMilliseconds(length: number): number {
+    const hostile = ["1" + " ".repeat(length) + "x", "1 " + " ".repeat(length) + "vcpu" + " ".repeat(length) + "x", "1".repeat(length) + ".1x"];
+    const times: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+        const start = process.hrtime.bigint();
+        for (const input of hostile) {
+            parseCpu(input);
+            parseMemory(input);
+        }
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return median(times);
 }
 
 function planSeconds(): number {
@@ -68,6 +84,11 @@ function main(): void {
     console.log(`  rds-instance-public-access (@pulumi/awsguard 0.3.1): ${fmt(theirs.perSecond)} resources/s (${theirs.violations} violations)`);
     console.log(
         `  ratio ours/awsguard on the matching policy: ${(mine.perSecond / theirs.perSecond).toFixed(2)}x; whole pack vs awsguard's one policy: ${(ours.perSecond / theirs.perSecond).toFixed(2)}x`,
+    );
+
+    const [short, long] = [parseMilliseconds(80_000), parseMilliseconds(160_000)];
+    console.log(
+        `parseCpu + parseMemory, hostile 80,000-character inputs: ${short.toFixed(2)} ms (160,000: ${long.toFixed(2)} ms, ×${(long / short).toFixed(1)}; linear ≈ ×2, quadratic ≈ ×4)  target < 50 ms (was 18 s)`,
     );
 
     const plan = planSeconds();
