@@ -206,7 +206,8 @@ describe("database ingress: data-store ports from the stack's own config", () =>
         assert.deepStrictEqual(stackDataStorePorts(undefined), []);
     });
 
-    it("the offline plan of the real program blocks postgresPort 15432 with a world-open cidrSource", async () => {
+    it("the offline plan of the real program blocks postgresPort 15432 with a world-open cidrSource", async function () {
+        this.timeout(60_000); // the whole program under mocks
         const plan = await buildPlan("prod", {}, (config) => {
             const appRunner = config["egress-remediation:appRunner"] as { dataStores: Record<string, unknown> };
             appRunner.dataStores = { postgresPort: 15432, redisPort: 6379, cidrSources: { everyone: "0.0.0.0/0" } };
