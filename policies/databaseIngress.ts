@@ -34,20 +34,20 @@ const configSchema = {
     },
 } as const;
 
-const settingsCache = new WeakMap<object, ExposureSettings>();
+const settingsCache = new WeakMap<object, { stackPorts: readonly number[]; settings: ExposureSettings }>();
 
 /** Policy config plus the stack's own data-store ports; cached per config object (the offline evaluator reuses it). */
 function settingsOf(config: DatabaseIngressConfig): ExposureSettings {
     const stackPorts = stackDataStorePorts();
     const cached = settingsCache.get(config);
-    if (cached && stackPorts.every((p) => cached.ports.includes(p))) return cached;
+    if (cached?.stackPorts === stackPorts) return cached.settings;
     const minPublicPrefix = { ipv4: config.minPublicPrefixIpv4 ?? 16, ipv6: config.minPublicPrefixIpv6 ?? 48 };
     const settings = {
         ports: [...new Set([...(config.databasePorts ?? DEFAULT_DATABASE_PORT_LIST), ...stackPorts])],
         exemptions: effectiveExemptions(config.exemptCidrs ?? [], minPublicPrefix),
         minPublicPrefix,
     };
-    settingsCache.set(config, settings);
+    settingsCache.set(config, { stackPorts, settings });
     return settings;
 }
 
@@ -96,9 +96,10 @@ interface Resolved {
 }
 
 function resolve(rule: IngressRule, member: Member, prefixLists: PrefixLists): Resolved {
-    if ([rule.protocol, rule.fromPort, rule.toPort].includes(UNKNOWN) || hasUnknown(rule.cidrs)) {
+    if (rule.protocol === UNKNOWN || rule.fromPort === UNKNOWN || rule.toPort === UNKNOWN || hasUnknown(rule.cidrs)) {
         return { rule, unknown: `${rule.label} has a source or port known only after deployment` };
     }
+    if (rule.prefixListIds.length === 0) return { rule };
     const cidrs = [...rule.cidrs];
     const lists: string[] = [];
     const dependencies =

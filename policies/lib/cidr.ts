@@ -6,6 +6,7 @@ export interface CidrRange {
     readonly family: IpFamily;
     readonly start: bigint;
     readonly end: bigint;
+    readonly prefix: number;
 }
 
 const FAMILY_BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
@@ -46,7 +47,7 @@ function parseUncached(text: string): CidrRange | undefined {
     const bits = FAMILY_BITS[family];
     const hostBits = BigInt(bits - prefix);
     const base = (toBigInt(address.toByteArray()) >> hostBits) << hostBits;
-    return { family, start: base, end: base + (1n << hostBits) - 1n };
+    return { family, start: base, end: base + (1n << hostBits) - 1n, prefix };
 }
 
 /** True when the union of the ranges of one family covers that family's whole address space. */
@@ -69,11 +70,6 @@ export function worldOpenFamilies(cidrs: readonly unknown[]): IpFamily[] {
 
 export function worldOpenFamiliesOf(ranges: readonly CidrRange[]): IpFamily[] {
     return (["ipv4", "ipv6"] as const).filter((family) => coversWholeFamily(ranges, family));
-}
-
-export function prefixLength(range: CidrRange): number {
-    const size = range.end - range.start + 1n;
-    return FAMILY_BITS[range.family] - (size.toString(2).length - 1);
 }
 
 /** Ranges never routed on the internet: RFC 1918, shared (CGNAT), loopback, link-local; IPv6 ULA, link-local, loopback. */
@@ -101,7 +97,7 @@ export interface MinPublicPrefix {
 
 /** A range wider than the family's minimum public prefix and not wholly private (0.0.0.0/1, 11.0.0.0/8 with /16). */
 export function isBroadPublic(range: CidrRange, minimum: MinPublicPrefix): boolean {
-    return prefixLength(range) < minimum[range.family] && !isPrivate(range);
+    return range.prefix < minimum[range.family] && !isPrivate(range);
 }
 
 /**
@@ -126,5 +122,5 @@ export function countedRanges(cidrs: readonly unknown[], exemptions: readonly Ci
 }
 
 function isWholeFamily(range: CidrRange): boolean {
-    return range.start === 0n && range.end === (1n << BigInt(FAMILY_BITS[range.family])) - 1n;
+    return range.prefix === 0;
 }

@@ -2,6 +2,9 @@ import { asArray, known, TYPES } from "./resourceTypes";
 import { databasePortsIn, portSpan } from "./ports";
 import { CidrRange, countedRanges, isBroadPublic, MinPublicPrefix, worldOpenFamiliesOf } from "./cidr";
 
+/** Stands in for a value only known after deployment (a preview), once read out of the engine's proxy. */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+
 /** One ingress rule, whatever resource shape carried it. */
 export interface IngressRule {
     /** How to find it in the resource: `ingress[2]`, or the resource itself. */
@@ -11,7 +14,7 @@ export interface IngressRule {
     readonly toPort: unknown;
     /** IPv4 and IPv6 CIDR sources (security-group and self sources are never world). */
     readonly cidrs: unknown[];
-    /** Managed prefix lists the rule admits; only the stack policy can resolve them. */
+    /** Managed prefix lists the rule admits (UNKNOWN while their ids are); only the stack policy resolves them. */
     readonly prefixListIds: unknown[];
 }
 
@@ -26,7 +29,7 @@ export function ingressRulesOf(type: string, props: Record<string, any>): Ingres
                 fromPort: rule?.fromPort,
                 toPort: rule?.toPort,
                 cidrs: [...asArray(rule?.cidrBlocks), ...asArray(rule?.ipv6CidrBlocks)],
-                prefixListIds: known(() => asArray(rule?.prefixListIds)) ?? [],
+                prefixListIds: known(() => asArray(rule?.prefixListIds)) ?? [UNKNOWN],
             }));
         case TYPES.securityGroupRule:
             if (String(props.type).toLowerCase() !== "ingress") return [];
@@ -37,7 +40,7 @@ export function ingressRulesOf(type: string, props: Record<string, any>): Ingres
                     fromPort: props.fromPort,
                     toPort: props.toPort,
                     cidrs: [...asArray(props.cidrBlocks), ...asArray(props.ipv6CidrBlocks)],
-                    prefixListIds: known(() => asArray(props.prefixListIds)) ?? [],
+                    prefixListIds: known(() => asArray(props.prefixListIds)) ?? [UNKNOWN],
                 },
             ];
         case TYPES.ingressRule:
@@ -48,7 +51,7 @@ export function ingressRulesOf(type: string, props: Record<string, any>): Ingres
                     fromPort: props.fromPort,
                     toPort: props.toPort,
                     cidrs: [props.cidrIpv4, props.cidrIpv6].filter((c) => c !== undefined),
-                    prefixListIds: known(() => asArray(props.prefixListId)) ?? [],
+                    prefixListIds: known(() => asArray(props.prefixListId)) ?? [UNKNOWN],
                 },
             ];
         default:

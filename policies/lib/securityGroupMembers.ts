@@ -1,9 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
-import { IngressRule, ingressRulesOf } from "./ingress";
-import { TYPES } from "./resourceTypes";
+import { IngressRule, ingressRulesOf, UNKNOWN } from "./ingress";
+import { asArray, TYPES } from "./resourceTypes";
 
-/** Stands in for a value only known after deployment (a preview), once read out of the engine's proxy. */
-export const UNKNOWN: unique symbol = Symbol("unknown");
+export { UNKNOWN };
 
 /** A deep copy of props in which every preview-time unknown is UNKNOWN instead of a throwing read. */
 export function withUnknowns(value: unknown): unknown {
@@ -32,49 +31,75 @@ export interface Member {
 }
 
 const GROUP_TYPES: readonly string[] = [TYPES.securityGroup, TYPES.defaultSecurityGroup];
-const RULE_TYPES: readonly string[] = [TYPES.securityGroupRule, TYPES.ingressRule];
 
-function groupKey(group: PolicyResource, props: Record<string, unknown>): string {
-    return typeof props.id === "string" ? `id:${props.id}` : `urn:${group.urn}`;
-}
-
-/**
- * The ingress rules of every security group in the stack, inline and standalone together. A
- * standalone rule joins its group by `securityGroupId`; when that id is unknown (a group created
- * in the same preview), by the group its `securityGroupId` property depends on. A rule whose
- * group cannot be told at all forms a group of its own.
- */
-export function securityGroupMembers(resources: readonly PolicyResource[]): Map<string, Member[]> {
-    const groups = new Map<string, Member[]>();
-    const add = (key: string, member: Member) => groups.set(key, [...(groups.get(key) ?? []), member]);
-    const groupProps = new Map<string, Record<string, unknown>>();
-    const propsOf = (group: PolicyResource) => {
-        let props = groupProps.get(group.urn);
-        if (!props) groupProps.set(group.urn, (props = withUnknowns(group.props) as Record<string, unknown>));
-        return props;
-    };
-    for (const resource of resources) {
-        if (GROUP_TYPES.includes(resource.type)) {
-            const props = propsOf(resource);
-            const rules = props.ingress === UNKNOWN ? [unknownRule("ingress")] : ingressRulesOf(resource.type, props);
-            add(groupKey(resource, props), { resource, standalone: false, rules: labelled(resource, rules) });
-        } else if (RULE_TYPES.includes(resource.type)) {
-            const props = withUnknowns(resource.props) as Record<string, unknown>;
-            const rules = ingressRulesOf(resource.type, props) ?? [];
-            if (rules.length === 0) continue; // egress
-            const id = props.securityGroupId;
-            const owner = (resource.propertyDependencies?.securityGroupId ?? []).find((d) => GROUP_TYPES.includes(d.type));
-            const key = typeof id === "string" ? `id:${id}` : owner ? groupKey(owner, propsOf(owner)) : `rule:${resource.urn}`;
-            add(key, { resource, standalone: true, rules: labelled(resource, rules) });
-        }
+/** Reads through the engine's proxy directly; only when that meets an unknown, from a copy that marks each one. */
+function unknownAware<T>(read: (props: Record<string, unknown>) => T, props: Record<string, unknown>): T {
+    try {
+        return read(props);
+    } catch (error) {
+        if ((error as Error)?.constructor?.name !== "UnknownValueError") throw error;
+        return read(withUnknowns(props) as Record<string, unknown>);
     }
-    return groups;
 }
 
 function unknownRule(label: string): IngressRule {
     return { label, protocol: UNKNOWN, fromPort: UNKNOWN, toPort: UNKNOWN, cidrs: [UNKNOWN], prefixListIds: [] };
 }
 
-function labelled(resource: PolicyResource, rules: IngressRule[] | undefined): IngressRule[] {
-    return (rules ?? []).map((rule) => ({ ...rule, label: rule.label === "rule" ? resource.name : `${resource.name} ${rule.label}` }));
+function rulesOf(resource: PolicyResource): IngressRule[] {
+    const rules = unknownAware(
+        (props) => (props.ingress === UNKNOWN ? [unknownRule("ingress")] : (ingressRulesOf(resource.type, props) ?? [])),
+        resource.props,
+    );
+    return rules.map((rule) => ({ ...rule, label: rule.label === "rule" ? resource.name : `${resource.name} ${rule.label}` }));
+}
+
+function hasPrefixLists(group: PolicyResource): boolean {
+    return unknownAware(
+        (props) => props.ingress === UNKNOWN || asArray(props.ingress).some((rule) => asArray((rule as { prefixListIds?: unknown })?.prefixListIds).length > 0),
+        group.props,
+    );
+}
+
+/**
+ * The ingress rules of security groups in the stack that only the whole stack can judge: a group
+ * with standalone rules (its inline rules and those taken together), or one whose rules name
+ * prefix lists. A standalone rule joins its group by `securityGroupId`; when that id is unknown (a
+ * group created in the same preview), by the group its `securityGroupId` property depends on. A
+ * rule whose group cannot be told at all forms a group of its own.
+ */
+export function securityGroupMembers(resources: readonly PolicyResource[]): Map<string, Member[]> {
+    const groups = new Map<string, Member[]>();
+    const groupKeys = new Map<string, string>();
+    const keyOf = (group: PolicyResource) => {
+        let key = groupKeys.get(group.urn);
+        if (key === undefined) {
+            const id = unknownAware((props) => props.id, group.props);
+            groupKeys.set(group.urn, (key = typeof id === "string" ? `id:${id}` : `urn:${group.urn}`));
+        }
+        return key;
+    };
+    const securityGroups: PolicyResource[] = [];
+    for (const resource of resources) {
+        if (resource.type === TYPES.securityGroup || resource.type === TYPES.defaultSecurityGroup) {
+            securityGroups.push(resource);
+        } else if (resource.type === TYPES.securityGroupRule || resource.type === TYPES.ingressRule) {
+            const rules = rulesOf(resource);
+            if (rules.length === 0) continue; // egress
+            const id = unknownAware((props) => props.securityGroupId, resource.props);
+            const owner = typeof id === "string" ? undefined : (resource.propertyDependencies?.securityGroupId ?? []).find((d) => GROUP_TYPES.includes(d.type));
+            const key = typeof id === "string" ? `id:${id}` : owner ? keyOf(owner) : `rule:${resource.urn}`;
+            const members = groups.get(key);
+            if (members) members.push({ resource, standalone: true, rules });
+            else groups.set(key, [{ resource, standalone: true, rules }]);
+        }
+    }
+    // A group's inline rules come first; a group with neither standalone rules nor prefix lists is the resource policy's alone.
+    for (const group of securityGroups) {
+        const key = keyOf(group);
+        const members = groups.get(key);
+        if (members) members.unshift({ resource: group, standalone: false, rules: rulesOf(group) });
+        else if (hasPrefixLists(group)) groups.set(key, [{ resource: group, standalone: false, rules: rulesOf(group) }]);
+    }
+    return groups;
 }
