@@ -56,7 +56,7 @@ function rulesOf(resource: PolicyResource): IngressRule[] {
 
 function hasPrefixLists(group: PolicyResource): boolean {
     return unknownAware(
-        (props) => props.ingress === UNKNOWN || asArray(props.ingress).some((rule) => asArray((rule as { prefixListIds?: unknown })?.prefixListIds).length > 0),
+        (props) => props.ingress !== UNKNOWN && asArray(props.ingress).some((rule) => asArray((rule as { prefixListIds?: unknown })?.prefixListIds).length > 0),
         group.props,
     );
 }
