@@ -4,6 +4,7 @@ import * as path from "path";
 import { Policies } from "@pulumi/policy";
 import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
 import { policies } from "../policies/all";
+import { parseCpu, parseMemory } from "../policies/lib/appRunnerLimits";
 import { ROOT } from "../tools/offline/stackFiles";
 import { generateResources } from "./generate";
 
@@ -25,6 +26,21 @@ function throughput(resources: ResourceUnderCheck[], pack: Policies): { perSecon
         times.push(Number(process.hrtime.bigint() - start) / 1e9);
     }
     return { perSecond: resources.length / median(times), violations };
+}
+
+/** Milliseconds for parseCpu + parseMemory on inputs that made the old single patterns backtrack. */
+function parseMilliseconds(length: number): number {
+    const hostile = ["1" + " ".repeat(length) + "x", "1 " + " ".repeat(length) + "vcpu" + " ".repeat(length) + "x", "1".repeat(length) + ".1x"];
+    const times: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+        const start = process.hrtime.bigint();
+        for (const input of hostile) {
+            parseCpu(input);
+            parseMemory(input);
+        }
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return median(times);
 }
 
 function planSeconds(): number {
@@ -68,6 +84,10 @@ function main(): void {
     console.log(`  rds-instance-public-access (@pulumi/awsguard 0.3.1): ${fmt(theirs.perSecond)} resources/s (${theirs.violations} violations)`);
     console.log(
         `  ratio ours/awsguard on the matching policy: ${(mine.perSecond / theirs.perSecond).toFixed(2)}x; whole pack vs awsguard's one policy: ${(ours.perSecond / theirs.perSecond).toFixed(2)}x`,
+    );
+
+    console.log(
+        `parseCpu + parseMemory, 3 hostile inputs of 80,000+ characters: ${parseMilliseconds(80_000).toFixed(2)} ms (320,000: ${parseMilliseconds(320_000).toFixed(2)} ms)  target < 50 ms (the old patterns: 18 s)`,
     );
 
     const plan = planSeconds();

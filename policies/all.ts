@@ -1,7 +1,8 @@
 import { Policies } from "@pulumi/policy";
 import { appRunnerHealthCheckWithinLimits, appRunnerInstanceSizeAllowed, ecsCircuitBreakerRollsBack, imagesPinned, logGroupsHaveRetention } from "./compute";
 import { elasticacheNotInDefaultSecurityGroup, rdsNotPubliclyAccessible } from "./dataStores";
-import { appRunnerVpcEgressHasNat, noWorldOpenDatabaseIngress, noWorldOpenDatabaseIngressAcrossRules } from "./network";
+import { noWorldOpenDatabaseIngress, noWorldOpenDatabaseIngressAcrossRules } from "./databaseIngress";
+import { appRunnerVpcEgressHasNat } from "./network";
 
 /** Every policy of the pack, importable without starting the pack's gRPC server. */
 export const policies: Policies = [

@@ -65,18 +65,27 @@ export const INSTANCE_SIZES: Readonly<Record<string, readonly number[]>> = {
 
 /** Accepts App Runner's spellings: `1024`, `"1024"`, `"1 vCPU"`, `"1"` → 1 (vCPU). */
 export function parseCpu(value: unknown): number | undefined {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(vcpu)?\s*$/i.exec(String(value ?? ""));
-    if (!match) return undefined;
-    const number = Number(match[1]);
-    return match[2] || number <= 4 ? number : number / 1024;
+    return parseAmount(value, "vcpu", 4);
 }
 
 /** Accepts `2048`, `"2048"`, `"2 GB"`, `"0.5"` → 2 / 0.5 (GB). */
 export function parseMemory(value: unknown): number | undefined {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(gb)?\s*$/i.exec(String(value ?? ""));
-    if (!match) return undefined;
-    const number = Number(match[1]);
-    return match[2] || number <= 12 ? number : number / 1024;
+    return parseAmount(value, "gb", 12);
+}
+
+/**
+ * A number with an optional unit, in time linear in the input: a single pattern with
+ * whitespace on both sides of an optional unit backtracks quadratically on long runs of spaces.
+ * Plain numbers above `plainMax` are API units (CPU units, MB), divided by 1024.
+ */
+function parseAmount(value: unknown, unit: string, plainMax: number): number | undefined {
+    const text = String(value ?? "")
+        .trim()
+        .toLowerCase();
+    const number = text.endsWith(unit) ? text.slice(0, -unit.length).trimEnd() : text;
+    if (!/^\d+(?:\.\d+)?$/.test(number)) return undefined;
+    const amount = Number(number);
+    return number !== text || amount <= plainMax ? amount : amount / 1024;
 }
 
 export function describeInstanceSizes(): string {

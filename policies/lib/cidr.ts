@@ -6,6 +6,7 @@ export interface CidrRange {
     readonly family: IpFamily;
     readonly start: bigint;
     readonly end: bigint;
+    readonly prefix: number;
 }
 
 const FAMILY_BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
@@ -46,7 +47,7 @@ function parseUncached(text: string): CidrRange | undefined {
     const bits = FAMILY_BITS[family];
     const hostBits = BigInt(bits - prefix);
     const base = (toBigInt(address.toByteArray()) >> hostBits) << hostBits;
-    return { family, start: base, end: base + (1n << hostBits) - 1n };
+    return { family, start: base, end: base + (1n << hostBits) - 1n, prefix };
 }
 
 /** True when the union of the ranges of one family covers that family's whole address space. */
@@ -62,29 +63,64 @@ export function coversWholeFamily(ranges: readonly CidrRange[], family: IpFamily
     return false;
 }
 
-/**
- * The families (IPv4, IPv6 or both) whose whole space the given CIDRs cover together.
- * CIDRs in `exempt` are left out of the union; a /0 can never be exempted.
- */
-export function worldOpenFamilies(cidrs: readonly unknown[], exempt: readonly string[] = []): IpFamily[] {
-    return worldOpenFamiliesOf(countedRanges(cidrs, exempt));
+/** The families (IPv4, IPv6 or both) whose whole space the given CIDRs cover together. */
+export function worldOpenFamilies(cidrs: readonly unknown[]): IpFamily[] {
+    return worldOpenFamiliesOf(cidrs.map(parseCidr).filter((r): r is CidrRange => r !== undefined));
 }
 
 export function worldOpenFamiliesOf(ranges: readonly CidrRange[]): IpFamily[] {
     return (["ipv4", "ipv6"] as const).filter((family) => coversWholeFamily(ranges, family));
 }
 
-/** The ranges of `cidrs` that count towards the world: parseable, and not exempted. A /0 is never exempt. */
-export function countedRanges(cidrs: readonly unknown[], exempt: readonly string[] = []): CidrRange[] {
-    const exempted = exempt.map(parseCidr).filter((r): r is CidrRange => r !== undefined && !isWholeFamily(r));
+/** Ranges never routed on the internet: RFC 1918, shared (CGNAT), loopback, link-local; IPv6 ULA, link-local, loopback. */
+const PRIVATE_RANGES: readonly CidrRange[] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
+].map((cidr) => parseCidr(cidr)!);
+
+export function isPrivate(range: CidrRange): boolean {
+    return PRIVATE_RANGES.some((p) => p.family === range.family && p.start <= range.start && range.end <= p.end);
+}
+
+/** Shortest prefix a public (non-private) source may have, per family. */
+export interface MinPublicPrefix {
+    readonly ipv4: number;
+    readonly ipv6: number;
+}
+
+/** A range wider than the family's minimum public prefix and not wholly private (0.0.0.0/1, 11.0.0.0/8 with /16). */
+export function isBroadPublic(range: CidrRange, minimum: MinPublicPrefix): boolean {
+    return range.prefix < minimum[range.family] && !isPrivate(range);
+}
+
+/**
+ * The exemptions that may apply. An exemption never covers what the policy exists to catch:
+ * a /0 or a broad public range is dropped, and when the remaining exemptions of one family
+ * together cover that family's whole space, none of that family's exemptions apply.
+ */
+export function effectiveExemptions(exempt: readonly unknown[], minimum: MinPublicPrefix): CidrRange[] {
+    const ranges = exempt.map(parseCidr).filter((r): r is CidrRange => r !== undefined && !isWholeFamily(r) && !isBroadPublic(r, minimum));
+    const voided = worldOpenFamiliesOf(ranges);
+    return ranges.filter((r) => !voided.includes(r.family));
+}
+
+/** The ranges of `cidrs` that count: parseable, and not inside an (effective) exemption. */
+export function countedRanges(cidrs: readonly unknown[], exemptions: readonly CidrRange[] = []): CidrRange[] {
     const ranges: CidrRange[] = [];
     for (const cidr of cidrs) {
         const range = parseCidr(cidr);
-        if (range && !exempted.some((e) => e.family === range.family && e.start === range.start && e.end === range.end)) ranges.push(range);
+        if (range && !exemptions.some((e) => e.family === range.family && e.start <= range.start && range.end <= e.end)) ranges.push(range);
     }
     return ranges;
 }
 
 function isWholeFamily(range: CidrRange): boolean {
-    return range.start === 0n && range.end === (1n << BigInt(FAMILY_BITS[range.family])) - 1n;
+    return range.prefix === 0;
 }

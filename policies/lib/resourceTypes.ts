@@ -6,6 +6,8 @@ export const TYPES = {
     defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
     ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    managedPrefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
+    managedPrefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
     appRunnerService: "aws:apprunner/service:Service",
     vpcConnector: "aws:apprunner/vpcConnector:VpcConnector",
     routeTable: "aws:ec2/routeTable:RouteTable",

@@ -107,7 +107,27 @@ function isUnknownError(error: unknown): boolean {
  * Runs the pack's real validation functions over resources, as the engine's analyzer does
  * during `pulumi preview`: resource policies on inputs, stack policies on outputs.
  */
-export function evaluatePolicies(resources: readonly ResourceUnderCheck[], packConfig: PackConfig = {}, policies = allPolicies): Evaluation {
+export function evaluatePolicies(
+    resources: readonly ResourceUnderCheck[],
+    packConfig: PackConfig = {},
+    policies = allPolicies,
+    stackConfig?: Readonly<Record<string, unknown>>,
+): Evaluation {
+    if (stackConfig === undefined) return evaluate(resources, packConfig, policies);
+    // The CLI hands a policy pack the stack's config in PULUMI_CONFIG (string values, objects as JSON); do the same.
+    const saved = process.env.PULUMI_CONFIG;
+    process.env.PULUMI_CONFIG = JSON.stringify(
+        Object.fromEntries(Object.entries(stackConfig).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
+    );
+    try {
+        return evaluate(resources, packConfig, policies);
+    } finally {
+        if (saved === undefined) delete process.env.PULUMI_CONFIG;
+        else process.env.PULUMI_CONFIG = saved;
+    }
+}
+
+function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConfig, policies: typeof allPolicies): Evaluation {
     const prepared = preparePolicies(packConfig, policies);
     const violations: Violation[] = [];
     const notEvaluated: Evaluation["notEvaluated"] = [];

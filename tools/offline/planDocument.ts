@@ -134,7 +134,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         parent: resources[i].parent ?? undefined,
         protect: resources[i].protect,
     }));
-    const evaluation = evaluatePolicies(underCheck, packConfig);
+    const evaluation = evaluatePolicies(underCheck, packConfig, undefined, config);
     const cost = estimateCost(
         run.mocks.resources.map((r) => ({ type: r.type, name: r.name, natGateways: r.state.natGateways })),
         regionsOf(run, String(config["aws:region"] ?? "us-east-1")),
