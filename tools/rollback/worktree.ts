@@ -1,0 +1,67 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { git } from "./git";
+
+/** Installs a commit's own dependencies in a worktree (its package-lock.json differs from the checkout's). */
+export type InstallDependencies = (dir: string) => Promise<void>;
+
+/**
+ * A detached git worktree in a private temporary folder (mode 0700): the rollback runs the target's
+ * program and edits its stack file here, so the user's checkout is never touched.
+ */
+export class TempWorktree {
+    private constructor(
+        readonly repo: string,
+        readonly tmp: string,
+        readonly dir: string,
+    ) {}
+
+    static async create(repo: string, commit: string): Promise<TempWorktree> {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-rollback-"));
+        const dir = path.join(tmp, path.basename(repo));
+        const worktree = new TempWorktree(repo, tmp, dir);
+        try {
+            await git(repo, ["worktree", "add", "--quiet", "--detach", dir, commit]);
+        } catch (error) {
+            await worktree.remove();
+            throw error;
+        }
+        return worktree;
+    }
+
+    file(name: string): string {
+        return path.join(this.dir, name);
+    }
+
+    async checkout(commit: string): Promise<void> {
+        await git(this.dir, ["checkout", "--quiet", "--force", "--detach", commit]);
+    }
+
+    /**
+     * Gives the worktree the checkout's node_modules when the commit pins the same dependencies
+     * (the common case, and instant); otherwise installs the commit's own.
+     */
+    async provideDependencies(commit: string, install: InstallDependencies): Promise<"linked" | "installed"> {
+        const lockFiles = ["package.json", "package-lock.json"];
+        const differs = await git(this.repo, ["diff", "--name-only", commit, "HEAD", "--", ...lockFiles]);
+        const modules = path.join(this.dir, "node_modules");
+        fs.rmSync(modules, { recursive: true, force: true });
+        if (!differs && fs.existsSync(path.join(this.repo, "node_modules"))) {
+            fs.symlinkSync(path.join(this.repo, "node_modules"), modules, "dir");
+            return "linked";
+        }
+        await install(this.dir);
+        return "installed";
+    }
+
+    /** Removes the worktree, its git bookkeeping and the temporary folder; safe to call twice. */
+    async remove(): Promise<void> {
+        try {
+            if (fs.existsSync(this.dir)) await git(this.repo, ["worktree", "remove", "--force", "--force", this.dir]);
+        } finally {
+            fs.rmSync(this.tmp, { recursive: true, force: true });
+            await git(this.repo, ["worktree", "prune"]).catch(() => undefined);
+        }
+    }
+}
