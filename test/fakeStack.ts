@@ -1,3 +1,4 @@
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
@@ -36,7 +37,11 @@ export const deployment = (resources: Deployment["deployment"]["resources"], pen
     deployment: { manifest: { time: "2026-01-23T07:00:00Z" }, resources, ...(pending.length ? { pending_operations: pending } : {}) },
 });
 
-type Blocking = "preview" | "up" | undefined;
+/**
+ * "preview"/"up": block until rollback aborts the operation. "up-cli": run a child process standing
+ * in for the Pulumi CLI, in the same process group, and fail when it exits (as the CLI does on Ctrl-C).
+ */
+type Blocking = "preview" | "up" | "up-cli" | undefined;
 
 /**
  * A stack that replays recorded history against the workspace rollback opens it on: preview and up
@@ -48,7 +53,7 @@ export class FakeStack implements StackOperations {
     workDir = "";
     readonly calls: string[] = [];
     /** What preview/up found in the workspace: its index.ts and stack file. */
-    readonly seen: { op: string; program: string; stackFile: string; planFile: string; message?: string }[] = [];
+    readonly seen: { op: string; program: string; stackFile: string; planFile: string; message?: string; nodeModules: "link" | "folder" | "none" }[] = [];
     pending = 0;
     state: Deployment = deployment([]);
     checkpoints = new Map<number, Deployment>();
@@ -120,6 +125,7 @@ export class FakeStack implements StackOperations {
         this.calls.push(`up(${options.policyPack})`);
         this.record("up", options);
         if (this.block === "up") await this.blockUntilAborted("up", options.signal);
+        if (this.block === "up-cli") await this.runStandInCli(options.signal);
         if (this.upError) throw this.upError;
         options.onOutput("Updating (prod)");
         return { update: 1, same: 31 };
@@ -127,15 +133,44 @@ export class FakeStack implements StackOperations {
 
     private record(op: string, options: OperationOptions & { message?: string }): void {
         const read = (name: string) => (fs.existsSync(path.join(this.workDir, name)) ? fs.readFileSync(path.join(this.workDir, name), "utf8") : "");
-        this.seen.push({ op, program: read("index.ts"), stackFile: read("Pulumi.prod.yaml"), planFile: options.planFile, message: options.message });
+        const modules = path.join(this.workDir, "node_modules");
+        const nodeModules = !fs.existsSync(modules) ? "none" : fs.lstatSync(modules).isSymbolicLink() ? "link" : "folder";
+        this.seen.push({
+            op,
+            program: read("index.ts"),
+            stackFile: read("Pulumi.prod.yaml"),
+            planFile: options.planFile,
+            message: options.message,
+            nodeModules,
+        });
     }
 
     private blockUntilAborted(op: string, signal: AbortSignal): Promise<never> {
-        process.stdout.write(`BLOCKED ${op}\n`);
+        process.stdout.write(`BLOCKED ${op} ${this.workDir}\n`);
+        // Stands in for the CLI child process, which keeps the event loop alive while it runs.
+        const running = setInterval(() => undefined, 1000);
         return new Promise((_, reject) => {
-            const fail = () => reject(Object.assign(new Error(`pulumi ${op} cancelled`), { commandResult: { stderr: `error: ${op} canceled` } }));
+            const fail = () => {
+                clearInterval(running);
+                reject(Object.assign(new Error(`pulumi ${op} cancelled`), { commandResult: { stderr: `error: ${op} canceled` } }));
+            };
             if (signal.aborted) fail();
             signal.addEventListener("abort", fail);
+        });
+    }
+
+    private runStandInCli(signal: AbortSignal): Promise<never> {
+        const cli = spawn(
+            process.execPath,
+            ["-e", "process.on('SIGINT', () => process.exit(255)); setTimeout(() => process.exit(3), 60000); console.log('ready')"],
+            { stdio: ["ignore", "pipe", "inherit"] },
+        );
+        return new Promise((_, reject) => {
+            cli.stdout.once("data", () => process.stdout.write(`BLOCKED up-cli ${this.workDir}\n`));
+            cli.on("exit", (code) => {
+                process.stdout.write(`CLI exited ${code}; rollback aborted it: ${signal.aborted}\n`);
+                reject(Object.assign(new Error("pulumi up cancelled"), { commandResult: { stderr: "error: update canceled" } }));
+            });
         });
     }
 }

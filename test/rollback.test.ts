@@ -69,6 +69,7 @@ function assertUntouched(s: Scenario, files = { "index.ts": "// program v2\n", "
     assert.strictEqual(s.repo.git("status", "--porcelain"), "");
     for (const [name, text] of Object.entries(files)) assert.strictEqual(s.repo.read(name), text);
     assert.strictEqual(s.repo.worktrees().length, 1);
+    assert.strictEqual(s.repo.read("node_modules/marker"), "installed\n", "the worktree's link to node_modules took the checkout's with it");
     if (s.stack.workDir) assert.ok(!fs.existsSync(path.dirname(s.stack.workDir)), "temporary folder left behind");
 }
 
@@ -140,6 +141,7 @@ describe("rollback to the last good update", () => {
 
     it("links the checkout's node_modules when the lock files match, and installs the commit's own when they differ", async () => {
         await rollback(s);
+        assert.strictEqual(s.stack.seen[0].nodeModules, "link");
         const other = scenario({ "index.ts": "// v2\n", "Pulumi.prod.yaml": BAD_FILE, "package-lock.json": '{ "changed": true }\n' });
         const { installs, output } = await rollback(other);
         assert.strictEqual(installs.length, 1);

@@ -14,6 +14,7 @@ export class RollbackRepo {
         this.git("config", "user.email", "rollback@example.invalid");
         this.git("config", "commit.gpgsign", "false");
         fs.mkdirSync(path.join(this.dir, "node_modules"));
+        fs.writeFileSync(path.join(this.dir, "node_modules", "marker"), "installed\n");
         fs.writeFileSync(path.join(this.dir, ".gitignore"), "node_modules/\n");
         this.write({ "Pulumi.yaml": "name: egress-remediation\nruntime: nodejs\n", "package.json": '{ "name": "x" }\n', "package-lock.json": "{}\n" });
     }

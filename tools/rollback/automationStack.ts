@@ -44,7 +44,7 @@ export class AutomationStack implements StackOperations {
     }
 
     async exportState(update?: Pick<UpdateRecord, "version" | "startTime">): Promise<Deployment> {
-        if (update === undefined) return JSON.parse(await this.cli(["stack", "export", "--stack", this.stackName])) as Deployment;
+        if (update === undefined) return JSON.parse(await this.cli(["stack", "export", "--stack", this.stackName, "--non-interactive"])) as Deployment;
         const url = (await this.workspace.whoAmI()).url;
         const dir = fileBackendDir(url);
         if (dir) return this.fileCheckpoint(dir, update);
@@ -53,7 +53,9 @@ export class AutomationStack implements StackOperations {
                 `the backend ${url} keeps prior checkpoints in .pulumi/history/<project>/<stack>/ but rollback reads them only from a file:// backend; copy that folder to a file backend or import the checkpoint by hand`,
             );
         }
-        return JSON.parse(await this.cli(["stack", "export", "--stack", this.stackName, "--version", String(update.version)])) as Deployment;
+        return JSON.parse(
+            await this.cli(["stack", "export", "--stack", this.stackName, "--version", String(update.version), "--non-interactive"]),
+        ) as Deployment;
     }
 
     async importState(deployment: Deployment): Promise<void> {
