@@ -133,6 +133,16 @@ describe("rollback to the last good update", () => {
         assertUntouched(s);
     });
 
+    it("does not run up when the preview changes nothing, but does when the summary is unreadable", async () => {
+        s.stack.previewResult = { ...s.stack.previewResult, changeSummary: { same: 32 } };
+        const { outcome, output } = await rollback(s, { yes: true });
+        assert.strictEqual(outcome.applied, false);
+        assert.match(output, /The stack already matches update 2; there is nothing to apply\./);
+        assert.ok(!s.stack.calls.some((c) => c.startsWith("up")));
+        s.stack.previewResult = { ...s.stack.previewResult, changeSummary: {} };
+        assert.strictEqual((await rollback(s, { yes: true })).outcome.applied, true);
+    });
+
     it("refuses a secret the current secrets provider cannot decrypt", async () => {
         (s.stack.records[1] as { config: UpdateRecord["config"] }).config = { "aws:secretKey": { value: "ERROR_UNABLE_TO_DECRYPT", secret: true } };
         assert.match(await refusal(s), /secret config aws:secretKey cannot be decrypted with the stack's current secrets provider/);

@@ -38,7 +38,7 @@ export function destructiveSteps(steps: readonly PreviewStep[]): string[] {
     return [...found];
 }
 
-/** True when the preview changes nothing: every step is `same` (or a read). */
+/** True when the preview changes nothing: every step is `same` (or a read). An empty summary (the Automation API could not read one) is not "nothing". */
 export function changesNothing(summary: Record<string, number>): boolean {
-    return Object.entries(summary).every(([op, count]) => op === "same" || op === "read" || count === 0);
+    return Object.keys(summary).length > 0 && Object.entries(summary).every(([op, count]) => op === "same" || op === "read" || count === 0);
 }
