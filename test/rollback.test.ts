@@ -308,7 +308,10 @@ describe("rollback keeps the repository honest", () => {
     it("--write stack-file refuses when code differs too", async () => {
         const s = scenario();
         try {
-            await assert.rejects(rollback(s, { yes: true, write: "stack-file" }), /not written: HEAD also differs in index.ts, .*use --write revert/);
+            await assert.rejects(
+                rollback(s, { yes: true, write: "stack-file" }),
+                /the rollback is applied, but nothing was written: HEAD also differs in index.ts, .*use --write revert/,
+            );
             assertUntouched(s);
         } finally {
             s.repo.remove();

@@ -165,7 +165,7 @@ async function write(mode: WriteMode, advice: RepositoryAdvice, worktree: TempWo
     if (mode === "stack-file") {
         if (advice.kind === "revert") {
             throw new RollbackRefused(
-                `not written: HEAD also differs in ${advice.differing.filter((f) => f !== stackFile).join(", ")}, so the stack file alone would not match; use --write revert`,
+                `the rollback is applied, but nothing was written: HEAD also differs in ${advice.differing.filter((f) => f !== stackFile).join(", ")}, so the stack file alone would not match; use --write revert`,
             );
         }
         return writeStackFile(worktree, stackFile);
