@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
@@ -53,7 +53,16 @@ export class FakeStack implements StackOperations {
     workDir = "";
     readonly calls: string[] = [];
     /** What preview/up found in the workspace: its index.ts and stack file. */
-    readonly seen: { op: string; program: string; stackFile: string; planFile: string; message?: string; nodeModules: "link" | "folder" | "none" }[] = [];
+    readonly seen: {
+        op: string;
+        program: string;
+        stackFile: string;
+        planFile: string;
+        message?: string;
+        nodeModules: "link" | "folder" | "none";
+        /** `git status --porcelain` in the workspace: what Pulumi's git.dirty would see. */
+        status: string;
+    }[] = [];
     pending = 0;
     state: Deployment = deployment([]);
     checkpoints = new Map<number, Deployment>();
@@ -133,8 +142,12 @@ export class FakeStack implements StackOperations {
 
     private record(op: string, options: OperationOptions & { message?: string }): void {
         const read = (name: string) => (fs.existsSync(path.join(this.workDir, name)) ? fs.readFileSync(path.join(this.workDir, name), "utf8") : "");
-        const modules = path.join(this.workDir, "node_modules");
-        const nodeModules = !fs.existsSync(modules) ? "none" : fs.lstatSync(modules).isSymbolicLink() ? "link" : "folder";
+        // The node_modules Node's lookup would find from the program: the nearest one upwards.
+        let modules = "";
+        for (let dir = this.workDir; !modules && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+            if (fs.existsSync(path.join(dir, "node_modules"))) modules = path.join(dir, "node_modules");
+        }
+        const nodeModules = !modules ? "none" : fs.lstatSync(modules).isSymbolicLink() ? "link" : "folder";
         this.seen.push({
             op,
             program: read("index.ts"),
@@ -142,6 +155,7 @@ export class FakeStack implements StackOperations {
             planFile: options.planFile,
             message: options.message,
             nodeModules,
+            status: execFileSync("git", ["status", "--porcelain"], { cwd: this.workDir, encoding: "utf8" }),
         });
     }
 

@@ -152,6 +152,7 @@ describe("rollback to the last good update", () => {
     it("links the checkout's node_modules when the lock files match, and installs the commit's own when they differ", async () => {
         await rollback(s);
         assert.strictEqual(s.stack.seen[0].nodeModules, "link");
+        assert.strictEqual(s.stack.seen[0].status, "", "the worktree must look clean to Pulumi's git.dirty");
         const other = scenario({ "index.ts": "// v2\n", "Pulumi.prod.yaml": BAD_FILE, "package-lock.json": '{ "changed": true }\n' });
         const { installs, output } = await rollback(other);
         assert.strictEqual(installs.length, 1);

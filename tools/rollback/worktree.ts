@@ -40,15 +40,17 @@ export class TempWorktree {
 
     /**
      * Gives the worktree the checkout's node_modules when the commit pins the same dependencies
-     * (the common case, and instant); otherwise installs the commit's own.
+     * (the common case, and instant); otherwise installs the commit's own. The link sits beside the
+     * worktree, not in it, where Node's upward lookup still finds it: inside, an untracked symlink
+     * would make Pulumi record the rollback's update as run from a dirty tree.
      */
     async provideDependencies(commit: string, install: InstallDependencies): Promise<"linked" | "installed"> {
         const lockFiles = ["package.json", "package-lock.json"];
         const differs = await git(this.repo, ["diff", "--name-only", commit, "HEAD", "--", ...lockFiles]);
-        const modules = path.join(this.dir, "node_modules");
-        fs.rmSync(modules, { recursive: true, force: true });
+        const link = path.join(this.tmp, "node_modules");
+        fs.rmSync(link, { force: true });
         if (!differs && fs.existsSync(path.join(this.repo, "node_modules"))) {
-            fs.symlinkSync(path.join(this.repo, "node_modules"), modules, "dir");
+            fs.symlinkSync(path.join(this.repo, "node_modules"), link, "dir");
             return "linked";
         }
         await install(this.dir);
