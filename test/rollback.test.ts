@@ -306,6 +306,20 @@ describe("rollback keeps the repository honest", () => {
         }
     });
 
+    it("--write revert that conflicts with a later commit leaves no branch and the checkout as it was", async () => {
+        const s = scenario();
+        try {
+            const later = s.repo.commit("later", { "index.ts": "// program v3, built on v2\n" });
+            await assert.rejects(rollback(s, { yes: true, write: "revert" }), /git revert of .* does not apply cleanly on HEAD .*; revert by hand/);
+            assert.strictEqual(s.repo.git("branch", "--list", "rollback/*"), "");
+            assert.strictEqual(s.repo.git("rev-parse", "HEAD"), later);
+            assert.strictEqual(s.repo.git("status", "--porcelain"), "");
+            assert.strictEqual(s.repo.worktrees().length, 1);
+        } finally {
+            s.repo.remove();
+        }
+    });
+
     it("--write stack-file refuses when code differs too", async () => {
         const s = scenario();
         try {
