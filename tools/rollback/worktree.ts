@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,11 +12,23 @@ export type InstallDependencies = (dir: string) => Promise<void>;
  * program and edits its stack file here, so the user's checkout is never touched.
  */
 export class TempWorktree {
+    /** Last resort when the process ends without reaching `remove` (a process.exit elsewhere): synchronous, as "exit" requires. */
+    private readonly onExit = () => {
+        fs.rmSync(this.tmp, { recursive: true, force: true });
+        try {
+            execFileSync("git", ["worktree", "prune"], { cwd: this.repo, stdio: "ignore" });
+        } catch {
+            // git itself prunes a missing worktree on its next gc
+        }
+    };
+
     private constructor(
         readonly repo: string,
         readonly tmp: string,
         readonly dir: string,
-    ) {}
+    ) {
+        process.once("exit", this.onExit);
+    }
 
     static async create(repo: string, commit: string): Promise<TempWorktree> {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-rollback-"));
@@ -59,6 +72,7 @@ export class TempWorktree {
 
     /** Removes the worktree, its git bookkeeping and the temporary folder; safe to call twice. */
     async remove(): Promise<void> {
+        process.off("exit", this.onExit);
         try {
             if (fs.existsSync(this.dir)) await git(this.repo, ["worktree", "remove", "--force", "--force", this.dir]);
         } finally {
