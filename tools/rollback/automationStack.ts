@@ -1,19 +1,29 @@
 import { execFile } from "child_process";
-import { promisify } from "util";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
 import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { PreviewOutcome, StackConfigMap, StackOperations, UpdateRecord } from "./stackOperations";
+import { fileBackendCheckpoint, fileBackendDir } from "./diyCheckpoints";
+import { RollbackRefused } from "./planRollback";
+import { Deployment, OperationOptions, PreviewOutcome, StackConfigMap, StackOperations, UpdateRecord } from "./stackOperations";
 
-const run = promisify(execFile);
-
-/** StackOperations over the Automation API: LocalWorkspace on this project, so the Pulumi CLI must be on PATH. */
+/**
+ * StackOperations over the Automation API's LocalWorkspace, opened on a temporary worktree (the CLI
+ * rewrites the stack file there, never in the user's checkout). Three things the Automation API
+ * cannot do without putting values on the command line or in plaintext go to the same CLI binary
+ * directly: `config set --secret` with the value on stdin, and `stack export [--version N]`, which
+ * keeps secrets as ciphertext (the Automation API's exportStack adds --show-secrets).
+ */
 export class AutomationStack implements StackOperations {
     private constructor(
         private readonly stack: Stack,
+        private readonly workspace: LocalWorkspace,
         private readonly workDir: string,
     ) {}
 
-    static async select(stackName: string, workDir: string): Promise<AutomationStack> {
-        return new AutomationStack(await LocalWorkspace.selectStack({ stackName, workDir }), workDir);
+    static async open(stackName: string, workDir: string): Promise<AutomationStack> {
+        const stack = await LocalWorkspace.selectStack({ stackName, workDir });
+        return new AutomationStack(stack, stack.workspace as LocalWorkspace, workDir);
     }
 
     get stackName(): string {
@@ -24,65 +34,90 @@ export class AutomationStack implements StackOperations {
         return (await this.stack.history(undefined, undefined, showSecrets)) as unknown as UpdateRecord[];
     }
 
-    async currentConfig(): Promise<StackConfigMap> {
+    async stackFileConfig(): Promise<StackConfigMap> {
         return this.stack.getAllConfig();
     }
 
-    async replaceConfig(config: StackConfigMap): Promise<void> {
-        const stale = Object.keys(await this.stack.getAllConfig()).filter((key) => !(key in config));
-        if (stale.length > 0) await this.stack.removeAllConfig(stale);
-        await this.stack.setAllConfigJson(configJson(config));
+    async setSecret(key: string, value: string): Promise<void> {
+        // `pulumi config set` reads the value from stdin when it is not a terminal; --raw keeps it byte for byte.
+        await this.cli(["config", "set", "--secret", "--raw", "--stack", this.stackName, "--non-interactive", "--", key], value);
     }
 
-    async pendingOperations(): Promise<number> {
-        const deployment = (await this.stack.exportStack()).deployment as { pending_operations?: unknown[] };
-        return deployment.pending_operations?.length ?? 0;
+    async exportState(update?: Pick<UpdateRecord, "version" | "startTime">): Promise<Deployment> {
+        if (update === undefined) return JSON.parse(await this.cli(["stack", "export", "--stack", this.stackName, "--non-interactive"])) as Deployment;
+        const url = (await this.workspace.whoAmI()).url;
+        const dir = fileBackendDir(url);
+        if (dir) return this.fileCheckpoint(dir, update);
+        if (url && !/^https?:\/\//.test(url)) {
+            throw new RollbackRefused(
+                `the backend ${url} keeps prior checkpoints in .pulumi/history/<project>/<stack>/ but rollback reads them only from a file:// backend; copy that folder to a file backend or import the checkpoint by hand`,
+            );
+        }
+        return JSON.parse(
+            await this.cli(["stack", "export", "--stack", this.stackName, "--version", String(update.version), "--non-interactive"]),
+        ) as Deployment;
     }
 
-    async preview(policyPack: string): Promise<PreviewOutcome> {
+    async importState(deployment: Deployment): Promise<void> {
+        await this.stack.importStack(deployment as Parameters<Stack["importStack"]>[0]);
+    }
+
+    async preview(options: OperationOptions): Promise<PreviewOutcome> {
         const steps: PreviewOutcome["steps"] = [];
         const policyViolations: string[] = [];
-        const result = await this.stack.preview({ policyPacks: [policyPack], onEvent: (event) => collect(event, steps, policyViolations) });
-        return { steps, changeSummary: result.changeSummary as Record<string, number>, policyViolations };
+        try {
+            const result = await this.stack.preview({
+                policyPacks: [options.policyPack],
+                plan: options.planFile,
+                signal: options.signal,
+                onEvent: (event) => collect(event, steps, policyViolations),
+            });
+            return { steps, changeSummary: result.changeSummary as Record<string, number>, policyViolations };
+        } catch (error) {
+            // A mandatory violation fails the preview; the events say which.
+            if (policyViolations.length > 0) return { steps, changeSummary: {}, policyViolations };
+            throw error;
+        }
     }
 
-    async up(policyPack: string, onOutput: (line: string) => void): Promise<Record<string, number>> {
-        const result = await this.stack.up({ policyPacks: [policyPack], onOutput: (out) => out.trimEnd() && onOutput(out.trimEnd()) });
+    async up(options: OperationOptions & { message: string; onOutput: (line: string) => void }): Promise<Record<string, number>> {
+        const result = await this.stack.up({
+            policyPacks: [options.policyPack],
+            plan: options.planFile,
+            message: options.message,
+            signal: options.signal,
+            onOutput: (out) => out.trimEnd() && options.onOutput(out.trimEnd()),
+        });
         return (result.summary.resourceChanges ?? {}) as Record<string, number>;
     }
 
-    async headCommit(): Promise<string | undefined> {
-        try {
-            return (await run("git", ["rev-parse", "HEAD"], { cwd: this.workDir })).stdout.trim();
-        } catch {
-            return undefined;
-        }
+    private fileCheckpoint(dir: string, update: Pick<UpdateRecord, "version" | "startTime">): Deployment {
+        const project = (parse(fs.readFileSync(path.join(this.workDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+        const startSeconds = Math.floor(new Date(update.startTime).getTime() / 1000);
+        return fileBackendCheckpoint(dir, project, this.stackName.split("/").pop()!, update.version, startSeconds);
+    }
+
+    /** The workspace's own CLI binary and environment; arguments never carry a config value. */
+    private cli(args: string[], stdin?: string): Promise<string> {
+        const env = { ...process.env, ...this.workspace.envVars, ...(this.workspace.pulumiHome ? { PULUMI_HOME: this.workspace.pulumiHome } : {}) };
+        return new Promise((resolve, reject) => {
+            const child = execFile(
+                this.workspace.pulumiCommand.command,
+                args,
+                { cwd: this.workDir, env, maxBuffer: 512 * 1024 * 1024 },
+                (error, stdout, stderr) => {
+                    if (error) reject(Object.assign(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed`), { commandResult: { stderr } }));
+                    else resolve(stdout);
+                },
+            );
+            child.stdin?.end(stdin ?? "");
+        });
     }
 }
 
-function collect(event: EngineEvent, steps: PreviewOutcome["steps"], violations: string[]): void {
+function collect(event: EngineEvent, steps: PreviewOutcome["steps"][number][], violations: string[]): void {
     const meta = event.resourcePreEvent?.metadata;
-    if (meta) steps.push({ op: meta.op, urn: meta.urn, protect: !!meta.old?.protect });
+    if (meta) steps.push({ op: meta.op, urn: meta.urn, type: meta.type, protect: !!(meta.old?.protect || meta.new?.protect) });
     const policy = event.policyEvent;
     if (policy && policy.enforcementLevel === "mandatory") violations.push(`${policy.policyName}: ${policy.message}`);
-}
-
-/**
- * The `pulumi config --json` shape that `setAllConfigJson` takes. Values that are JSON objects or
- * arrays also go as `objectValue`, so structured keys stay structured in Pulumi.<stack>.yaml.
- */
-export function configJson(config: StackConfigMap): string {
-    const entries = Object.entries(config).map(([key, entry]) => {
-        const structured = /^[[{]/.test(entry.value) ? safeParse(entry.value) : undefined;
-        return [key, { value: entry.value, secret: !!entry.secret, ...(structured !== undefined ? { objectValue: structured } : {}) }];
-    });
-    return JSON.stringify(Object.fromEntries(entries));
-}
-
-function safeParse(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
 }

@@ -1,0 +1,154 @@
+import * as assert from "assert";
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Interrupts } from "../tools/rollback/interrupts";
+import { RollbackRepo, stackFile } from "./rollbackRepo";
+
+interface Run {
+    readonly status: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+    /** The temporary worktree the child ran the target's program in. */
+    readonly workDir: string;
+}
+
+/**
+ * Starts a rollback in a child process (in its own process group, like a shell job), waits until
+ * it blocks in `block`, then sends `signal` to the child alone or, as a terminal's Ctrl-C does,
+ * to its whole process group.
+ */
+function interrupt(repo: RollbackRepo, commits: string[], block: string, signal: NodeJS.Signals, to: "process" | "group"): Promise<Run> {
+    const child = spawn(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(__dirname, "rollbackSignalChild.ts"), repo.dir, block, ...commits],
+        {
+            cwd: path.resolve(__dirname, ".."),
+            detached: true,
+        },
+    );
+    let stdout = "";
+    let stderr = "";
+    let workDir = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        const blocked = /BLOCKED \S+ (\S+)/.exec(stdout);
+        if (blocked && !workDir) {
+            workDir = blocked[1];
+            process.kill(to === "group" ? -child.pid! : child.pid!, signal);
+        }
+    });
+    return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr, workDir }));
+    });
+}
+
+interface Case {
+    readonly repo: RollbackRepo;
+    readonly commits: string[];
+    readonly run: Run;
+}
+
+describe("rollback interrupted by a signal (a real child process)", function () {
+    this.timeout(90000);
+    const cases: Record<string, Case> = {};
+
+    // The three children start at once: each pays ts-node's start-up, which dominates.
+    before(async () => {
+        const start = async (name: string, block: string, signal: NodeJS.Signals, to: "process" | "group") => {
+            const repo = new RollbackRepo();
+            const good = repo.commit("good", { "index.ts": "// v1\n", "Pulumi.prod.yaml": stackFile("app:v19") });
+            const bad = repo.commit("bad", { "index.ts": "// v2\n", "Pulumi.prod.yaml": stackFile("app:v20") });
+            cases[name] = { repo, commits: [good, bad], run: await interrupt(repo, [good, bad], block, signal, to) };
+        };
+        await Promise.all([
+            start("preview", "preview", "SIGINT", "process"),
+            start("up", "up", "SIGTERM", "process"),
+            start("ctrl-c", "up-cli", "SIGINT", "group"),
+        ]);
+    });
+    after(() => Object.values(cases).forEach((c) => c.repo.remove()));
+
+    function assertRestored({ repo, commits, run }: Case): void {
+        assert.ok(run.workDir.length > 0, `the child never blocked: ${run.stdout} ${run.stderr}`);
+        assert.ok(!fs.existsSync(path.dirname(run.workDir)), "temporary folder left behind");
+        assert.strictEqual(repo.worktrees().length, 1);
+        assert.strictEqual(repo.git("status", "--porcelain"), "");
+        assert.strictEqual(repo.git("rev-parse", "HEAD"), commits[1]);
+        assert.strictEqual(repo.read("Pulumi.prod.yaml"), stackFile("app:v20"));
+        assert.strictEqual(repo.read("index.ts"), "// v2\n");
+    }
+
+    it("SIGINT during the preview: cancels it, removes the worktree, exits 130", () => {
+        const { run } = cases.preview;
+        assert.strictEqual(run.status, 130);
+        assert.match(
+            run.stderr,
+            /^SIGINT received: stopping and removing the temporary worktree\.\nrollback interrupted by SIGINT; your checkout and its stack file are as they were\n$/,
+        );
+        assertRestored(cases.preview);
+    });
+
+    it("SIGTERM during up: forwards the cancel to the CLI, cleans up, exits 143", () => {
+        const { run } = cases.up;
+        assert.strictEqual(run.status, 143);
+        assert.match(run.stderr, /rollback interrupted by SIGTERM; your checkout and its stack file are as they were: pulumi up was interrupted \(SIGTERM\)/);
+        assertRestored(cases.up);
+    });
+
+    it("Ctrl-C during up (SIGINT to the process group): lets the CLI stop on its own signal, without a second one, then cleans up", () => {
+        const { run } = cases["ctrl-c"];
+        assert.match(run.stdout, /CLI exited 255; rollback aborted it: false/);
+        assert.match(run.stderr, /the CLI got the same Ctrl-C and stops at a safe point; waiting for it/);
+        assert.strictEqual(run.status, 130);
+        assertRestored(cases["ctrl-c"]);
+    });
+});
+
+describe("Interrupts", () => {
+    it("forwards SIGTERM during up but not SIGINT, and forwards SIGINT outside up", async () => {
+        const lines: string[] = [];
+        const during = new Interrupts((l) => lines.push(l)).install();
+        try {
+            await during.duringUp(async () => {
+                process.emit("SIGINT", "SIGINT");
+                assert.strictEqual(during.signal.aborted, false);
+                process.emit("SIGTERM", "SIGTERM");
+                assert.strictEqual(during.signal.aborted, true);
+            });
+            assert.throws(() => during.check(), /interrupted by SIGINT/);
+        } finally {
+            during.uninstall();
+        }
+        const outside = new Interrupts(() => undefined).install();
+        try {
+            process.emit("SIGINT", "SIGINT");
+            assert.strictEqual(outside.signal.aborted, true);
+            assert.strictEqual(outside.interruption?.exitCode, 130);
+        } finally {
+            outside.uninstall();
+        }
+        assert.strictEqual(process.listenerCount("SIGINT"), 0);
+    });
+});
+
+describe("TempWorktree", () => {
+    it("is removed even when the process exits without reaching the cleanup", () => {
+        const repo = new RollbackRepo();
+        try {
+            repo.commit("one", { "index.ts": "// v1\n" });
+            const script = `require(${JSON.stringify(path.join(__dirname, "../tools/rollback/worktree"))}).TempWorktree.create(process.argv[1], "HEAD").then((w) => { console.log(w.tmp); process.exit(0); });`;
+            const tmp = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script, repo.dir], {
+                cwd: path.resolve(__dirname, ".."),
+                encoding: "utf8",
+            }).trim();
+            assert.match(tmp, /pulumi-rollback-/);
+            assert.ok(!fs.existsSync(tmp));
+            assert.strictEqual(repo.worktrees().length, 1);
+        } finally {
+            repo.remove();
+        }
+    });
+});

@@ -1,0 +1,73 @@
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+import { AutomationStack } from "./automationStack";
+import { GitError } from "./git";
+import { Interrupted, Interrupts } from "./interrupts";
+import { RollbackArgs, UsageError, validateArgs } from "./options";
+import { RollbackRefused } from "./planRollback";
+import { RollbackFailed, runRollback } from "./runRollback";
+import { runStateRestore } from "./stateRestore";
+import { OpenStack } from "./stackOperations";
+
+const NO_CLI =
+    "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview`, `up` and `stack import`); install it, run `pulumi login`, and retry";
+
+/** Opens the real stack; a missing CLI becomes one line instead of execa's wall of text. */
+const openStack: OpenStack = async (stackName, workDir) => {
+    try {
+        return await AutomationStack.open(stackName, workDir);
+    } catch (error) {
+        const message = String((error as Error).message);
+        if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message) && !/no stack named/i.test(message)) throw new RollbackRefused(NO_CLI);
+        throw new RollbackRefused(`cannot select stack ${stackName}: ${message.split("\n").find((l) => /error/i.test(l)) ?? message.split("\n")[0]}`);
+    }
+};
+
+const installDependencies = async (dir: string) => {
+    await promisify(execFile)("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+};
+
+/**
+ * Runs a rollback for `args` in the project at `projectDir` and returns the exit code: 0 done or
+ * previewed, 1 an operation failed, 2 bad usage or refused, 130/143 interrupted. The report goes
+ * to stdout, the one-line reason for a non-zero exit to stderr.
+ */
+export async function rollbackCommand(args: RollbackArgs, projectDir: string, open: OpenStack = openStack): Promise<number> {
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    const interrupts = new Interrupts().install();
+    try {
+        validateArgs(args);
+        if (args.state !== undefined) {
+            await runStateRestore(
+                { stack: args.stack, version: args.state, yes: args.yes, projectDir, backupDir: path.resolve(args.backupDir ?? "."), print },
+                { open, interrupts },
+            );
+        } else {
+            const policyPack = path.join(projectDir, "policies");
+            await runRollback(
+                { stack: args.stack, to: args.to, yes: args.yes, write: args.write, projectDir, policyPack, print },
+                { open, install: installDependencies, interrupts },
+            );
+        }
+        return interrupts.interruption?.exitCode ?? 0;
+    } catch (error) {
+        const interruption = interrupts.interruption;
+        if (error instanceof Interrupted || interruption) {
+            const detail = error instanceof Interrupted ? "" : `: ${(error as Error).message.split("\n")[0]}`;
+            process.stderr.write(
+                `rollback interrupted by ${(interruption ?? (error as Interrupted)).signal}; your checkout and its stack file are as they were${detail}\n`,
+            );
+            return (interruption ?? (error as Interrupted)).exitCode;
+        }
+        if (error instanceof RollbackRefused || error instanceof GitError || error instanceof UsageError) {
+            process.stderr.write(`rollback refused: ${(error as Error).message}\n`);
+            return 2;
+        }
+        if (error instanceof RollbackFailed) process.stderr.write(`${error.message}\n`);
+        else process.stderr.write(`rollback failed: ${String((error as Error)?.message ?? error).split("\n")[0]}\n`);
+        return 1;
+    } finally {
+        interrupts.uninstall();
+    }
+}
