@@ -1,11 +1,13 @@
 import { Command, InvalidArgumentError } from "commander";
-import { stop } from "../cli";
 import { exitCodesHelp } from "./usage";
 
 interface RollbackOptions {
     readonly stack: string;
     readonly to?: number;
+    readonly state?: number;
     readonly yes?: boolean;
+    readonly write?: "stack-file" | "revert";
+    readonly backupDir?: string;
 }
 
 function updateVersion(value: string): number {
@@ -13,61 +15,51 @@ function updateVersion(value: string): number {
     return Number(value);
 }
 
-/**
- * Adapter onto today's rollback (tools/rollback/*): selects the stack through the Automation API
- * and hands over to runRollback. The rollback's own logic stays in its modules.
- */
-async function rollback(options: RollbackOptions): Promise<number> {
-    const path = await import("path");
-    const { ROOT } = await import("../offline/stackFiles");
-    const { AutomationStack } = await import("../rollback/automationStack");
-    const { RollbackRefused } = await import("../rollback/planRollback");
-    const { runRollback } = await import("../rollback/runRollback");
+function writeMode(value: string): "stack-file" | "revert" {
+    if (value !== "stack-file" && value !== "revert") throw new InvalidArgumentError("must be stack-file or revert.");
+    return value;
+}
 
-    let stack;
-    try {
-        stack = await AutomationStack.select(options.stack, ROOT);
-    } catch (error) {
-        const message = String((error as Error).message);
-        if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message)) {
-            return stop(
-                "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview` and `up`); install it, run `pulumi login`, and retry",
-            );
-        }
-        return stop(`cannot select stack ${options.stack}: ${message.split("\n")[0]}`);
-    }
-    try {
-        await runRollback(stack, {
-            to: options.to,
-            yes: options.yes === true,
-            policyPack: path.join(ROOT, "policies"),
-            // The rollback's report (config diff, preview) is what the user asked for: stdout.
-            print: (line) => process.stdout.write(`${line}\n`),
-        });
-    } catch (error) {
-        if (error instanceof RollbackRefused) return stop(`rollback refused: ${error.message}`);
-        return stop(String((error as Error).message).split("\n")[0], 1);
-    }
-    return 0;
+/** The rollback's own logic and its refusals live in tools/rollback/; this only maps the options. */
+async function rollback(options: RollbackOptions): Promise<number> {
+    const { ROOT } = await import("../offline/stackFiles");
+    const { rollbackCommand: run } = await import("../rollback/command");
+    return run(
+        { stack: options.stack, to: options.to, state: options.state, yes: options.yes === true, write: options.write, backupDir: options.backupDir },
+        ROOT,
+    );
 }
 
 export function rollbackCommand(): Command {
     return new Command("rollback")
-        .summary("restore the config of the last good update, preview it, apply with --yes")
+        .summary("roll the cloud back to the last good update (or the state to a prior checkpoint); apply with --yes")
         .description(
-            "Reads the stack's history (Pulumi CLI and backend login needed), picks the newest succeeded update before the current one " +
-                "(or --to), prints the config difference with secrets hidden, restores that config and previews it with the policy pack. " +
-                "Nothing is applied without --yes; every refusal leaves the config as it was.",
+            "Config rollback (default): runs the program of the last good update's own commit, in a temporary git worktree, with that " +
+                "update's config; previews it with the policy pack and applies it only with --yes, then says (or, with --write, writes) what " +
+                "to commit so the repository agrees with the stack. State restore (--state): shows what a prior checkpoint holds that the " +
+                "current state lacks or differs in, and with --yes imports it after saving the current state; no cloud resource is touched.",
         )
-        .usage("--stack <name> [--to <version>] [--yes]")
+        .usage("--stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]")
         .requiredOption("--stack <name>", "stack to roll back")
         .option("--to <version>", "update version to restore (default: the newest succeeded one before the current)", updateVersion)
-        .option("--yes", "apply the rollback with `pulumi up` after the preview")
+        .option("--state <version>", "restore the state checkpoint that update left instead (no cloud change)", updateVersion)
+        .option("--yes", "apply: `pulumi up` for a config rollback, `pulumi stack import` for --state")
+        .option("--write <what>", "with --yes: write the restored stack file, or `git revert` the bad commit (stack-file | revert)", writeMode)
+        .option("--backup-dir <dir>", "with --state: where to save the current state first (default: the working directory)")
         .addHelpText(
             "after",
             exitCodesHelp(
-                ["0  previewed (or applied with --yes)", "1  the preview or update failed", "2  bad usage, or the rollback was refused (one line on stderr)"],
-                ["egress-remediation rollback --stack prod", "egress-remediation rollback --stack prod --to 12 --yes"],
+                [
+                    "0  previewed (or applied with --yes)",
+                    "1  the preview or update failed",
+                    "2  bad usage, or the rollback was refused (one line on stderr)",
+                    "130/143  interrupted (SIGINT/SIGTERM); your checkout and stack file are as they were",
+                ],
+                [
+                    "egress-remediation rollback --stack prod",
+                    "egress-remediation rollback --stack prod --to 12 --yes --write revert",
+                    "egress-remediation rollback --stack prod --state 11",
+                ],
             ),
         )
         .action(async (options: RollbackOptions) => {
