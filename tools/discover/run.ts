@@ -12,7 +12,7 @@ import { discoverNetwork } from "./network";
 import { report } from "./report";
 import { resolveSecrets } from "./secrets";
 import { applyChanges, noteSecretsToCreate, parseStackText } from "./stackEdit";
-import { Overlap, TerraformStateError, terraformOverlaps } from "./terraform";
+import { StateResource, stateResources, TerraformStateError, terraformOverlaps } from "./terraform";
 
 export interface DiscoverOptions {
     /** Stack name: reads and edits `Pulumi.<stack>.yaml`. */
@@ -42,17 +42,24 @@ function validated(config: Record<string, unknown>, secretKeys: string[]): Stack
     return result.config;
 }
 
-function readTerraformState(file: string): unknown {
+function readTerraformState(file: string): StateResource[] {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
         throw new DiscoverError(`--terraform-state ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     }
+    let state: unknown;
     try {
-        return JSON.parse(text.replace(/^\uFEFF/, ""));
+        state = JSON.parse(text.replace(/^\uFEFF/, ""));
     } catch {
         throw new DiscoverError(`--terraform-state ${file}: not JSON (save it with \`terraform state pull > state.json\`)`);
+    }
+    try {
+        return stateResources(state);
+    } catch (error) {
+        if (error instanceof TerraformStateError) throw new DiscoverError(`--terraform-state ${file} ${error.message}`);
+        throw error;
     }
 }
 
@@ -114,15 +121,7 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
         for (const [key, node] of Object.entries(parts)) if (node) newConfigRaw[key] = (node as { toJSON(): unknown }).toJSON();
         const newConfig = validated(newConfigRaw, stackFile.secretKeys);
 
-        let overlaps: Overlap[] | undefined;
-        if (tfState !== undefined) {
-            try {
-                overlaps = terraformOverlaps(tfState, newConfig);
-            } catch (error) {
-                if (error instanceof TerraformStateError) throw new DiscoverError(`--terraform-state ${options.terraformState} ${error.message}`);
-                throw error;
-            }
-        }
+        const overlaps = tfState ? terraformOverlaps(tfState, newConfig) : undefined;
         const failed = discovery.checks.filter((c) => c.level === "fail").length;
         out(report({ discovery, applied, before: text, after: newText, fileName, overlaps }));
 

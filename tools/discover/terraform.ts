@@ -10,7 +10,7 @@ export interface Adopted {
 
 export class TerraformStateError extends Error {}
 
-interface StateResource {
+export interface StateResource {
     module?: string;
     mode?: string;
     type?: string;
@@ -122,17 +122,21 @@ export interface Overlap {
     readonly command: string;
 }
 
-/** Reads a Terraform state (format 4) and lists what it manages that this stack adopts. */
-export function terraformOverlaps(state: unknown, config: StackConfig): Overlap[] {
+/** The managed resources of a Terraform state (format 4); anything else is refused with the reason. */
+export function stateResources(state: unknown): StateResource[] {
     const doc = state as { version?: unknown; resources?: unknown };
     if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new TerraformStateError("is not a Terraform state (expected a JSON object)");
     if (doc.version !== 4)
         throw new TerraformStateError(`has state format version ${JSON.stringify(doc.version ?? null)}; only version 4 (Terraform 0.12 and later) is read`);
     if (!Array.isArray(doc.resources)) throw new TerraformStateError("has no resources list");
+    return (doc.resources as StateResource[]).filter((r) => r?.mode === "managed" && typeof r.type === "string" && typeof r.name === "string");
+}
+
+/** What the state manages that this stack adopts, each with the command that hands it over. */
+export function terraformOverlaps(resources: readonly StateResource[], config: StackConfig): Overlap[] {
     const adopted = adoptedResources(config);
     const overlaps: Overlap[] = [];
-    for (const resource of doc.resources as StateResource[]) {
-        if (resource?.mode !== "managed" || !resource.type) continue;
+    for (const resource of resources) {
         for (const instance of resource.instances ?? []) {
             const attributes = instance?.attributes ?? {};
             const match = adopted.find((a) => a.tfTypes.includes(resource.type!) && a.matches(attributes));
