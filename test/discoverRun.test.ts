@@ -60,3 +60,14 @@ describe("discover: bad input is refused in one line before any AWS call", () =>
         assert.strictEqual(run.stdout, "");
     });
 });
+
+describe("discover: a greenfield stack", () => {
+    it("has nothing to read and contacts no account", async () => {
+        // Pulumi.dev.yaml builds a new VPC and cluster; no credentials exist here, so any call would fail.
+        const run = await discover({ stack: "dev" });
+        assert.strictEqual(run.err, "");
+        assert.strictEqual(run.code, 0);
+        assert.match(run.out, /ok {4}appRunner builds a new VPC and adopts nothing: nothing to read\n {2}ok {4}ecs creates its cluster: nothing to read\n/);
+        assert.match(run.out, /No value in Pulumi\.dev\.yaml differs from the accounts\./);
+    });
+});

@@ -65,8 +65,11 @@ function readTerraformState(file: string): StateResource[] {
 
 async function discoverAll(config: StackConfig, endpoint: string | undefined): Promise<Discovery> {
     const tasks: Promise<Discovery>[] = [];
+    const greenfield = emptyDiscovery();
     const ar = config.appRunner?.enabled ? config.appRunner : undefined;
-    if (ar) {
+    if (ar && !ar.network.vpcId && Object.keys(ar.adopt).length === 0) {
+        greenfield.checks.push({ level: "ok", message: "appRunner builds a new VPC and adopts nothing: nothing to read" });
+    } else if (ar) {
         tasks.push(
             (async () => {
                 const session = accountSession("appRunner", ar.account, endpoint);
@@ -80,7 +83,9 @@ async function discoverAll(config: StackConfig, endpoint: string | undefined): P
         );
     }
     const ecs = config.ecs?.enabled ? config.ecs : undefined;
-    if (ecs) {
+    if (ecs?.createCluster) {
+        greenfield.checks.push({ level: "ok", message: "ecs creates its cluster: nothing to read" });
+    } else if (ecs) {
         tasks.push(
             (async () => {
                 const session = accountSession("ecs", ecs.account, endpoint);
@@ -89,7 +94,7 @@ async function discoverAll(config: StackConfig, endpoint: string | undefined): P
             })(),
         );
     }
-    return merge(emptyDiscovery(), ...(await Promise.all(tasks)));
+    return merge(greenfield, ...(await Promise.all(tasks)));
 }
 
 /**
