@@ -245,6 +245,34 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
         assert.match(run.out, /FAIL {2}ECS API busy-broker is mid-deployment: deployment ecs-svc\/\d+ is IN_PROGRESS \(2\/5 running\)/);
     });
 
+    it("assumes the configured role, on top of the ambient credentials, to read the ECS account", async () => {
+        const dir = projectDir(world, (t) => t.replace("      profile: okta-sso\n", `      assumeRoleArn: arn:aws:iam::${ECS_ACCOUNT}:role/discover-read\n`));
+        // The okta-sso profile is gone: only the assumed role can reach 905418046272.
+        const run = await discover(dir, {}, () => (process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, "no-such-credentials")));
+        assert.strictEqual(run.err, "");
+        assert.match(run.out, new RegExp(`ecs.vpcId: "vpc-00000000000000000" → "${world.ecs.vpcId}"`));
+    });
+
+    it("prints, without writing, where the live worker differs from its config", async () => {
+        const dir = projectDir(world, (t) =>
+            t
+                .replace('      command: ["python", "-m", "app.worker"]\n', '      command: ["python", "-m", "app.jobs"]\n')
+                .replace("      stopped: false\n", "      stopped: true\n"),
+        );
+        const run = await discover(dir);
+        assert.ok(
+            run.out.includes("  - ECS worker sandbox-broker-worker wants 1 task(s); the config says 0 (ecs.worker), which the first up applies\n"),
+            run.out,
+        );
+        assert.ok(
+            run.out.includes(
+                `  - ECS worker sandbox-broker-worker runs command ["python","-m","app.worker"]; the config says ["python","-m","app.jobs"] (ecs.worker.command)\n`,
+            ),
+            run.out,
+        );
+        assert.ok(!/ecs\.worker\.(command|stopped|desiredCount):/.test(run.out), "worker values are never changed");
+    });
+
     it("refuses credentials of another account before reading anything (the provider's allowedAccountIds)", async () => {
         const dir = projectDir(world);
         const run = await discover(dir, { write: true, accounts: { appRunner: "123456789012" } });

@@ -44,6 +44,26 @@ async function pinnedByDigest(session: AccountSession, image: string): Promise<{
     return { image: `${image.slice(0, image.length - m[3].length)}${repository}@${digest}`, source: `ecr:DescribeImages ${repository}:${tag ?? "latest"}` };
 }
 
+/** The live worker against its config: printed, not written (the worker's config is a decision, not a record). */
+async function compareWorker(session: AccountSession, ecs: ECSClient, worker: Service, config: EcsConfig, d: Discovery): Promise<void> {
+    const wanted = config.worker.stopped ? 0 : config.worker.desiredCount;
+    if (worker.desiredCount !== wanted) {
+        d.facts.push(
+            `ECS worker ${worker.serviceName} wants ${worker.desiredCount} task(s); the config says ${wanted} (ecs.worker), which the first up applies`,
+        );
+    }
+    if (!worker.taskDefinition) return;
+    const described = await call(session, "ecs:DescribeTaskDefinition", () =>
+        ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: worker.taskDefinition })),
+    );
+    const command = described?.taskDefinition?.containerDefinitions?.[0]?.command;
+    if (JSON.stringify(command ?? null) !== JSON.stringify(config.worker.command ?? null)) {
+        d.facts.push(
+            `ECS worker ${worker.serviceName} runs command ${JSON.stringify(command ?? [])}; the config says ${JSON.stringify(config.worker.command ?? [])} (ecs.worker.command)`,
+        );
+    }
+}
+
 /**
  * The API service as it runs (network, load balancer, size, port, command, variables and the
  * digest behind its moving tag), whether the worker and both log groups exist, whether a
@@ -104,6 +124,7 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
                 `, deployment controller ${service.deploymentController?.type ?? "ECS"}, task definition ${service.taskDefinition?.split("/").pop()}`,
         );
     }
+    if (worker) await compareWorker(session, ecs, worker, config, d);
     if (!api) {
         d.checks.push({ level: "warn", message: `ECS API ${names.api} does not exist in ${config.clusterName}; the first up creates it` });
         return d;
