@@ -12,7 +12,7 @@ import { projectConfigFrom, validateStackConfig } from "../../config/validate";
 import { enforceIam, Moto, startMoto } from "./motoServer";
 import { iamUserWith } from "./iamUser";
 import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, seedAccounts, SeededWorld } from "./seedAccounts";
-import { LIVE_ENV, mockAppRunner, projectDir, SECRET_LOOKING, useCredentials } from "./world";
+import { LIVE_ENV, mockAppRunner, projectDir, SECRET_LOOKING, SERVICE_ARN, useCredentials } from "./world";
 
 interface Run {
     readonly code: number;
@@ -43,11 +43,17 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
 
     async function discover(
         dir: string,
-        options: { write?: boolean; terraformState?: string; operationStatus?: string; accounts?: { appRunner?: string; ecs?: string } } = {},
+        options: {
+            write?: boolean;
+            terraformState?: string;
+            operationStatus?: string;
+            serviceArn?: string;
+            accounts?: { appRunner?: string; ecs?: string };
+        } = {},
         before: () => void = () => undefined,
     ): Promise<Run> {
         const restore = await useCredentials(moto.endpoint, dir, options.accounts);
-        const appRunner = mockAppRunner(world, { operationStatus: options.operationStatus });
+        const appRunner = mockAppRunner(world, { operationStatus: options.operationStatus, serviceArn: options.serviceArn });
         let out = "";
         let err = "";
         try {
@@ -216,6 +222,15 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
                 ],
             );
         });
+    });
+
+    it("takes the App Runner service ARN from the service of that name, settling the seeds' two ARNs", async () => {
+        const seed001 = `arn:aws:apprunner:us-east-1:${APP_RUNNER_ACCOUNT}:service/nerava-backend/1b544696f3d34f118215146f96c7dda9`;
+        const run = await discover(projectDir(world), { serviceArn: seed001 });
+        assert.ok(
+            run.out.includes(`  appRunner.adopt.serviceArn: "${SERVICE_ARN}" → "${seed001}"\n      from apprunner:ListServices nerava-backend\n`),
+            run.out,
+        );
     });
 
     it("fails when App Runner is mid-operation, naming the operation", async () => {

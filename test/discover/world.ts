@@ -61,8 +61,9 @@ export function projectDir(world: SeededWorld, edit: (text: string) => string = 
 }
 
 /** App Runner is not served by moto: its four read calls answer from the seeds through aws-sdk-client-mock. */
-export function mockAppRunner(world: SeededWorld, options: { operationStatus?: string } = {}) {
+export function mockAppRunner(world: SeededWorld, options: { operationStatus?: string; serviceArn?: string } = {}) {
     const mock = mockClient(AppRunnerClient);
+    const serviceArn = options.serviceArn ?? SERVICE_ARN;
     mock.on(ListVpcConnectorsCommand).resolves({
         VpcConnectors: [
             {
@@ -76,13 +77,11 @@ export function mockAppRunner(world: SeededWorld, options: { operationStatus?: s
         ],
     });
     mock.on(ListServicesCommand).resolves({
-        ServiceSummaryList: [
-            { ServiceName: "nerava-backend", ServiceArn: SERVICE_ARN, ServiceId: "88e85a3063c14ea9a1e39f8fdf3c35e3", Status: "RUNNING" } as never,
-        ],
+        ServiceSummaryList: [{ ServiceName: "nerava-backend", ServiceArn: serviceArn, ServiceId: serviceArn.split("/").pop(), Status: "RUNNING" } as never],
     });
     mock.on(DescribeServiceCommand).resolves({
         Service: {
-            ServiceArn: SERVICE_ARN,
+            ServiceArn: serviceArn,
             ServiceName: "nerava-backend",
             Status: options.operationStatus ? "OPERATION_IN_PROGRESS" : "RUNNING",
             SourceConfiguration: {
