@@ -34,11 +34,15 @@ export interface DiscoverOptions {
 /** Exit codes: 0 done, 1 a check failed (nothing written), 2 bad input, credentials or access. */
 export type ExitCode = 0 | 1 | 2;
 
-function validated(config: Record<string, unknown>, secretKeys: string[]): StackConfig {
+function validated(
+    config: Record<string, unknown>,
+    secretKeys: string[],
+    what = "the stack config is invalid; fix it first (npm run plan lists every problem)",
+): StackConfig {
     const raw = projectConfigFrom(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
     const secrets = new Set(secretKeys.map((k) => k.slice(PROJECT.length + 1)));
     const result = validateStackConfig(raw, secrets);
-    if (!result.ok) throw new DiscoverError(`the stack config is invalid; fix it first (npm run plan lists every problem): ${result.problems[0]}`);
+    if (!result.ok) throw new DiscoverError(`${what}: ${result.problems[0]}`);
     return result.config;
 }
 
@@ -124,7 +128,7 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
         const parts = Object.fromEntries(["appRunner", "ecs"].map((p) => [`${PROJECT}:${p}`, doc.getIn(["config", `${PROJECT}:${p}`])]));
         const newConfigRaw = { ...stackFile.config };
         for (const [key, node] of Object.entries(parts)) if (node) newConfigRaw[key] = (node as { toJSON(): unknown }).toJSON();
-        const newConfig = validated(newConfigRaw, stackFile.secretKeys);
+        const newConfig = validated(newConfigRaw, stackFile.secretKeys, "the discovered values would make the stack config invalid, so nothing is written");
 
         const overlaps = tfState ? terraformOverlaps(tfState, newConfig) : undefined;
         const failed = discovery.checks.filter((c) => c.level === "fail").length;
