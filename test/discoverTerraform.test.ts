@@ -55,7 +55,8 @@ describe("discover: Terraform state hand-over", () => {
                 managed("aws_s3_bucket", "artifacts", { id: "sandbox-broker-artifacts" }),
             ]),
         );
-        const overlaps = terraformOverlaps(resources, prodConfig());
+        const notAdoptingWorker = prodConfig((c) => (c["egress-remediation:ecs"].adopt.workerService = false));
+        const overlaps = terraformOverlaps(resources, notAdoptingWorker);
         assert.deepStrictEqual(
             overlaps.map((o) => o.command),
             [

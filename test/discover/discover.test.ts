@@ -9,6 +9,7 @@ import { runDiscover } from "../../tools/discover/run";
 import { IAM_ACTIONS } from "../../tools/discover/iamActions";
 import { readStackFile } from "../../tools/offline/stackFiles";
 import { projectConfigFrom, validateStackConfig } from "../../config/validate";
+import { unconfirmedValues } from "../../config/unconfirmed";
 import { enforceIam, Moto, startMoto } from "./motoServer";
 import { iamUserWith } from "./iamUser";
 import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, seedAccounts, SeededWorld } from "./seedAccounts";
@@ -150,8 +151,17 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             const ecs = config["egress-remediation:ecs"];
             assert.deepStrictEqual(ar.network.publicSubnetIds, [world.appRunner.publicSubnetId]);
             assert.deepStrictEqual(ar.adopt.postgresIngressRuleIds, { connector: rules.connector });
-            assert.deepStrictEqual(ar.service.secrets, { DATABASE_URL: databaseArn, REDIS_URL: redisArn });
-            assert.match(databaseArn, /:secret:nerava\/prod\/DATABASE_URL-[A-Za-z0-9]{6}$/);
+            // Names stay names (the program resolves them); both secrets are confirmed to exist.
+            assert.deepStrictEqual(ar.service.secrets, { DATABASE_URL: "nerava/prod/DATABASE_URL", REDIS_URL: "nerava/prod/REDIS_URL" });
+            assert.ok(
+                written.out.includes(`ok    appRunner.service.secrets.DATABASE_URL: secret nerava/prod/DATABASE_URL exists (${databaseArn})`),
+                written.out,
+            );
+            assert.ok(written.out.includes(`ok    appRunner.service.secrets.REDIS_URL: secret nerava/prod/REDIS_URL exists (${redisArn})`), written.out);
+            assert.match(ar.adopt.connectorEgressRuleId, /^sgr-[0-9a-f]+$/);
+            assert.strictEqual(ecs.api.containerName, "sandbox-broker-api");
+            assert.strictEqual(ecs.api.taskRoleArn, `arn:aws:iam::${ECS_ACCOUNT}:role/sandbox-broker-task`);
+            assert.strictEqual(config["egress-remediation:unverified"], undefined, "every unverified entry was confirmed and dropped");
             assert.strictEqual(ecs.vpcId, world.ecs.vpcId);
             assert.deepStrictEqual(ecs.subnetIds, world.ecs.subnetIds);
             assert.strictEqual(ecs.api.image, `${ECS_ACCOUNT}.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@${world.ecs.imageDigest}`);
@@ -185,7 +195,8 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             const keys = (t: string) => t.split("\n").flatMap((l) => /^\s*([A-Za-z_:.-]+):/.exec(l)?.[1] ?? []);
             const after = keys(text);
             let at = 0;
-            for (const key of keys(original)) {
+            // The unverified list at the end is dropped on purpose once every entry is confirmed.
+            for (const key of keys(original.split("  egress-remediation:unverified:")[0])) {
                 at = after.indexOf(key, at);
                 assert.ok(at >= 0, `key ${key} moved or vanished`);
             }
@@ -196,6 +207,8 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             const raw = projectConfigFrom(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
             const result = validateStackConfig(raw);
             assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+            // Nothing is left that would make `pulumi up` refuse to run.
+            assert.deepStrictEqual(unconfirmedValues(result.config), []);
         });
 
         it("finds nothing to change on a second run", async () => {
@@ -312,7 +325,7 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
 
     it("names the missing action when IAM denies one (moto enforcing a policy without ecs:DescribeTaskDefinition)", async () => {
         const dir = projectDir(world, (t) =>
-            t.replace("  egress-remediation:appRunner:\n    enabled: true\n", "  egress-remediation:appRunner:\n    enabled: false\n"),
+            t.replace("  egress-remediation:appRunner:\n    enabled: true\n", "  egress-remediation:appRunner:\n    enabled: false\n    decommission: true\n"),
         );
         const user = await iamUserWith(
             moto.endpoint,

@@ -47,6 +47,12 @@ export async function discoverDataStores(session: AccountSession, config: AppRun
                 level: "ok",
                 message: `${group} has no rule for ${port} from ${connectorGroup ?? "the connector group"}; the first up creates it`,
             });
+            d.changes.push({
+                part: "appRunner",
+                path: ["adopt", "postgresIngressRuleIds", "connector"],
+                value: "create",
+                source: `ec2:DescribeSecurityGroupRules ${group}: none`,
+            });
         }
         const worldOpen = ingress.filter(
             (r) =>
@@ -63,8 +69,23 @@ export async function discoverDataStores(session: AccountSession, config: AppRun
         if (worldOpen.length === 0) d.checks.push({ level: "ok", message: `no world-open database rule on ${group}` });
     }
 
-    if (adopt.redisReplicationGroupId) {
-        const id = adopt.redisReplicationGroupId;
+    const connectorGroup = connectorSecurityGroupId ?? adopt.connectorSecurityGroupId;
+    if (connectorGroup) {
+        const ec2 = new EC2Client(session.clientConfig);
+        const result = await call(session, "ec2:DescribeSecurityGroupRules", () =>
+            ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [connectorGroup] }] })),
+        );
+        const allEgress = (result?.SecurityGroupRules ?? []).find((r) => r.IsEgress && r.IpProtocol === "-1" && r.CidrIpv4 === "0.0.0.0/0");
+        d.changes.push({
+            part: "appRunner",
+            path: ["adopt", "connectorEgressRuleId"],
+            value: allEgress?.SecurityGroupRuleId ?? "create",
+            source: `ec2:DescribeSecurityGroupRules ${connectorGroup}: ${allEgress ? "all traffic to 0.0.0.0/0" : "no allow-all egress rule"}`,
+        });
+    }
+
+    if (config.dataStores.redisReplicationGroupId) {
+        const id = config.dataStores.redisReplicationGroupId;
         const cache = new ElastiCacheClient(session.clientConfig);
         const groups = await call(
             session,
@@ -74,7 +95,7 @@ export async function discoverDataStores(session: AccountSession, config: AppRun
         );
         const group = groups?.ReplicationGroups?.[0];
         if (!group) {
-            d.checks.push({ level: "fail", message: `appRunner.adopt.redisReplicationGroupId ${id}: no such replication group` });
+            d.checks.push({ level: "fail", message: `appRunner.dataStores.redisReplicationGroupId ${id}: no such replication group` });
             return d;
         }
         const member = group.MemberClusters?.[0];

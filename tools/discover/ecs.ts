@@ -102,6 +102,7 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
     // Adopt exactly what exists: creating an existing service or log group fails mid-update.
     for (const [key, { value, source: from }] of Object.entries(exists)) {
         if (config.adopt[key as keyof typeof exists] !== value) d.changes.push({ part: "ecs", path: ["adopt", key], value, source: from });
+        else d.confirmed.push(`ecs.adopt.${key}`);
     }
 
     for (const [role, service] of [
@@ -123,6 +124,16 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
             `ECS ${role} ${service.serviceName} launches ${capacity.length ? `through capacity providers ${capacity.map((c) => `${c.capacityProvider} (weight ${c.weight ?? 0}, base ${c.base ?? 0})`).join(", ")}` : `with launch type ${service.launchType ?? "unknown"}`}` +
                 `, deployment controller ${service.deploymentController?.type ?? "ECS"}, task definition ${service.taskDefinition?.split("/").pop()}`,
         );
+        if (role === "API") {
+            if (capacity.length) {
+                const strategy = capacity.map((c) => ({
+                    capacityProvider: c.capacityProvider!,
+                    ...(c.weight !== undefined ? { weight: c.weight } : {}),
+                    ...(c.base !== undefined ? { base: c.base } : {}),
+                }));
+                d.changes.push({ part: "ecs", path: ["api", "capacityProviderStrategy"], value: strategy, source: source(names.api) });
+            } else d.confirmed.push("ecs.api.capacityProviderStrategy");
+        }
     }
     if (worker) await compareWorker(session, ecs, worker, config, d);
     if (!api) {
@@ -147,6 +158,7 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
             );
     }
     const lb = api.loadBalancers?.find((l) => l.targetGroupArn);
+    if (!lb) d.confirmed.push("ecs.api.loadBalancer");
     if (lb?.targetGroupArn) {
         d.changes.push({
             part: "ecs",
@@ -194,14 +206,19 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
         value: { ...config.api.env, ...plain },
         source: `${tdSource} container ${container.name} environment`,
     });
+    const containerSource = `${tdSource} container ${container.name}`;
+    if (container.name) d.changes.push({ part: "ecs", path: ["api", "containerName"], value: container.name, source: containerSource });
+    const streamPrefix = container.logConfiguration?.options?.["awslogs-stream-prefix"];
+    if (streamPrefix) d.changes.push({ part: "ecs", path: ["api", "logStreamPrefix"], value: streamPrefix, source: containerSource });
+    if (taskDefinition.taskRoleArn) d.changes.push({ part: "ecs", path: ["api", "taskRoleArn"], value: taskDefinition.taskRoleArn, source: tdSource });
+    else d.confirmed.push("ecs.api.taskRoleArn");
     const extras = [
         (taskDefinition.containerDefinitions?.length ?? 0) > 1
-            ? `${taskDefinition.containerDefinitions!.length} containers (the program builds one, named "api")`
-            : `container name "${container.name}" (the program names it "api")`,
-        taskDefinition.taskRoleArn ? `task role ${taskDefinition.taskRoleArn}` : undefined,
-        container.secrets?.length ? `secrets ${container.secrets.map((s) => s.name).join(", ")}` : undefined,
+            ? `${taskDefinition.containerDefinitions!.length} containers (the program builds one)`
+            : undefined,
+        container.secrets?.length ? `container secrets ${container.secrets.map((s) => s.name).join(", ")}` : undefined,
     ].filter(Boolean);
-    d.facts.push(`${tdSource} has ${extras.join(", ")}: the stack config has no key for these yet`);
+    if (extras.length) d.facts.push(`${tdSource} has ${extras.join(", ")}: the stack config has no key for these yet`);
 
     if (container.image) {
         const reason = unpinnedImageReason(container.image);

@@ -34,10 +34,12 @@ export interface Discovery {
     /** Live facts the stack config has no key for; printed, never written. */
     readonly facts: string[];
     readonly secretsToCreate: SecretToCreate[];
+    /** Keys (`ecs.api.loadBalancer`) read from the account, changed or not: dropped from `unverified`. */
+    readonly confirmed: string[];
 }
 
 export function emptyDiscovery(): Discovery {
-    return { changes: [], checks: [], facts: [], secretsToCreate: [] };
+    return { changes: [], checks: [], facts: [], secretsToCreate: [], confirmed: [] };
 }
 
 export function merge(...parts: Discovery[]): Discovery {
@@ -46,6 +48,7 @@ export function merge(...parts: Discovery[]): Discovery {
         checks: parts.flatMap((p) => p.checks),
         facts: parts.flatMap((p) => p.facts),
         secretsToCreate: parts.flatMap((p) => p.secretsToCreate),
+        confirmed: parts.flatMap((p) => [...p.confirmed, ...p.changes.map((c) => keyOf(c.part, c.path))]),
     };
 }
 

@@ -43,6 +43,7 @@ export async function discoverNetwork(session: AccountSession, config: AppRunner
                 : { level: "ok", message: `public subnet ${r ? describeRouting(r) : id}: an internet gateway, not a connector subnet` },
         );
     }
+    if (configured.length > 0 && problems.every((p) => !p.problem)) d.confirmed.push("appRunner.network.publicSubnetIds");
     if (net.natMode === "none" || problems.every((p) => !p.problem)) return d;
 
     const candidates = publicCandidates(routing, connectorIds);

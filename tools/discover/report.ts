@@ -14,6 +14,8 @@ function show(value: unknown): string {
 export interface ReportInput {
     readonly discovery: Discovery;
     readonly applied: readonly AppliedChange[];
+    /** `unverified` entries the reads confirmed, dropped from the file. */
+    readonly dropped: readonly string[];
     readonly before: string;
     readonly after: string;
     readonly fileName: string;
@@ -21,7 +23,7 @@ export interface ReportInput {
 }
 
 /** The text a reviewer reads: checks, each changed value with its source, the file diff, Terraform hand-over. */
-export function report({ discovery, applied, before, after, fileName, overlaps }: ReportInput): string {
+export function report({ discovery, applied, dropped, before, after, fileName, overlaps }: ReportInput): string {
     const lines: string[] = ["Checks:"];
     for (const check of discovery.checks) lines.push(`  ${MARK[check.level]}  ${check.message}`);
     if (discovery.facts.length) {
@@ -38,6 +40,7 @@ export function report({ discovery, applied, before, after, fileName, overlaps }
         const values = change.path.includes("env") ? "" : `: ${show(change.before)} → ${show(change.value)}`;
         lines.push(`  ${keyOf(change.part, change.path)}${values}`, `      from ${change.source}`);
     }
+    if (dropped.length) lines.push("", `Confirmed, so dropped from egress-remediation:unverified: ${dropped.join(", ")}`);
     const diff = unifiedDiff(before, after, fileName);
     if (diff) lines.push("", diff);
     if (overlaps) {

@@ -11,7 +11,7 @@ import { Discovery, emptyDiscovery, merge } from "./findings";
 import { discoverNetwork } from "./network";
 import { report } from "./report";
 import { resolveSecrets } from "./secrets";
-import { applyChanges, noteSecretsToCreate, parseStackText } from "./stackEdit";
+import { applyChanges, dropUnverified, noteSecretsToCreate, parseStackText } from "./stackEdit";
 import { StateResource, stateResources, TerraformStateError, terraformOverlaps } from "./terraform";
 
 export interface DiscoverOptions {
@@ -124,15 +124,19 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
         const discovery = await discoverAll(config, options.endpoint);
         const applied = applyChanges(doc, discovery.changes);
         noteSecretsToCreate(doc, discovery.secretsToCreate);
+        const dropped = dropUnverified(doc, discovery.confirmed);
         const newText = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-        const parts = Object.fromEntries(["appRunner", "ecs"].map((p) => [`${PROJECT}:${p}`, doc.getIn(["config", `${PROJECT}:${p}`])]));
         const newConfigRaw = { ...stackFile.config };
-        for (const [key, node] of Object.entries(parts)) if (node) newConfigRaw[key] = (node as { toJSON(): unknown }).toJSON();
+        for (const part of ["appRunner", "ecs", "unverified"]) {
+            const node = doc.getIn(["config", `${PROJECT}:${part}`]) as { toJSON(): unknown } | undefined;
+            if (node) newConfigRaw[`${PROJECT}:${part}`] = node.toJSON();
+            else delete newConfigRaw[`${PROJECT}:${part}`];
+        }
         const newConfig = validated(newConfigRaw, stackFile.secretKeys, "the discovered values would make the stack config invalid, so nothing is written");
 
         const overlaps = tfState ? terraformOverlaps(tfState, newConfig) : undefined;
         const failed = discovery.checks.filter((c) => c.level === "fail").length;
-        out(report({ discovery, applied, before: text, after: newText, fileName, overlaps }));
+        out(report({ discovery, applied, dropped, before: text, after: newText, fileName, overlaps }));
 
         if (!options.write) {
             if (newText !== text) out(`\nNot written: review the diff, then run again with --write.\n`);

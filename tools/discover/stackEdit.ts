@@ -1,4 +1,4 @@
-import { Document, isMap, isScalar, Pair, parseDocument, Scalar, YAMLMap } from "yaml";
+import { Document, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap } from "yaml";
 import { isDeepStrictEqual } from "util";
 import { PROJECT } from "../../config/validate";
 import { DiscoverError } from "./aws";
@@ -90,6 +90,18 @@ export function applyChanges(doc: Document, changes: readonly Change[]): Applied
         applied.push({ ...change, before });
     }
     return applied;
+}
+
+/** Drops the `unverified` entries discover confirmed; removes the list when it ends up empty. Returns the keys dropped. */
+export function dropUnverified(doc: Document, confirmed: readonly string[]): string[] {
+    const path = ["config", `${PROJECT}:unverified`];
+    const list = doc.getIn(path);
+    if (!isSeq(list)) return [];
+    const keyOf = (item: unknown) => (isMap(item) ? String(item.get("key")) : "");
+    const dropped = list.items.map(keyOf).filter((key) => confirmed.includes(key));
+    list.items = list.items.filter((item) => !dropped.includes(keyOf(item)));
+    if (list.items.length === 0) doc.deleteIn(path);
+    return dropped;
 }
 
 /** Names of secret-looking live variables go under `secrets` as a note: never their values. */

@@ -46,9 +46,12 @@ export function adoptedResources(config: StackConfig): Adopted[] {
         ] as const) {
             if (id) out.push({ what: `${label} ${id}`, tfTypes: ["aws_security_group"], matches: (x) => x.id === id });
         }
-        for (const [source, ruleId] of Object.entries(a.postgresIngressRuleIds ?? {})) {
+        const ruleIds = Object.entries({ ...a.postgresIngressRuleIds, connectorEgress: a.connectorEgressRuleId }).filter(
+            (e): e is [string, string] => typeof e[1] === "string" && e[1].startsWith("sgr-"),
+        );
+        for (const [source, ruleId] of ruleIds) {
             out.push({
-                what: `PostgreSQL rule ${ruleId} (from ${source})`,
+                what: source === "connectorEgress" ? `connector egress rule ${ruleId}` : `PostgreSQL rule ${ruleId} (from ${source})`,
                 tfTypes: ["aws_vpc_security_group_ingress_rule"],
                 matches: (x) => x.id === ruleId || x.security_group_rule_id === ruleId,
             });
@@ -62,8 +65,8 @@ export function adoptedResources(config: StackConfig): Adopted[] {
                 matches: (x) => x.security_group_id === group && x.type === "ingress",
             });
         }
-        if (a.redisReplicationGroupId) {
-            const id = a.redisReplicationGroupId;
+        if (ar.dataStores.redisReplicationGroupId) {
+            const id = ar.dataStores.redisReplicationGroupId;
             out.push({
                 what: `ElastiCache ${id}`,
                 tfTypes: ["aws_elasticache_replication_group"],
