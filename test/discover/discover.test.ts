@@ -1,0 +1,401 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CreateServiceCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { runDiscover } from "../../tools/discover/run";
+import { IAM_ACTIONS } from "../../tools/discover/iamActions";
+import { readStackFile } from "../../tools/offline/stackFiles";
+import { projectConfigFrom, validateStackConfig } from "../../config/validate";
+import { unconfirmedValues } from "../../config/unconfirmed";
+import { enforceIam, Moto, startMoto } from "./motoServer";
+import { iamUserWith } from "./iamUser";
+import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, seedAccounts, SeededWorld } from "./seedAccounts";
+import { LIVE_ENV, mockAppRunner, projectDir, SECRET_LOOKING, SERVICE_ARN, useCredentials } from "./world";
+
+interface Run {
+    readonly code: number;
+    readonly out: string;
+    readonly err: string;
+}
+
+const STACK_FILE = "Pulumi.prod.yaml";
+
+describe("discover against moto, seeded with the seeds' two accounts", function () {
+    let moto: Moto;
+    let world: SeededWorld;
+    let rules: { connector: string; worldOpen: string };
+
+    before(async function () {
+        // The ECS services report this many running tasks, so their deployments are COMPLETED.
+        moto = await startMoto({ MOTO_ECS_SERVICE_RUNNING: "2" });
+        world = await seedAccounts(moto.endpoint);
+        const ec2 = new EC2Client({ endpoint: moto.endpoint, region: "us-east-1", credentials: await credentialsIn(moto.endpoint, APP_RUNNER_ACCOUNT) });
+        const found = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: "group-id", Values: [world.appRunner.rdsSgId] }] }));
+        const ingress = (found.SecurityGroupRules ?? []).filter((r) => !r.IsEgress);
+        rules = {
+            connector: ingress.find((r) => r.FromPort === 5432 && r.ReferencedGroupInfo?.GroupId === world.appRunner.connectorSgId)!.SecurityGroupRuleId!,
+            worldOpen: ingress.find((r) => r.CidrIpv4 === "0.0.0.0/0")!.SecurityGroupRuleId!,
+        };
+    });
+    after(async () => moto?.stop());
+
+    async function discover(
+        dir: string,
+        options: {
+            write?: boolean;
+            terraformState?: string;
+            operationStatus?: string;
+            serviceArn?: string;
+            accounts?: { appRunner?: string; ecs?: string };
+        } = {},
+        before: () => void = () => undefined,
+    ): Promise<Run> {
+        const restore = await useCredentials(moto.endpoint, dir, options.accounts);
+        const appRunner = mockAppRunner(world, { operationStatus: options.operationStatus, serviceArn: options.serviceArn });
+        let out = "";
+        let err = "";
+        try {
+            before();
+            const code = await runDiscover({
+                stack: "prod",
+                root: dir,
+                endpoint: moto.endpoint,
+                write: options.write,
+                terraformState: options.terraformState,
+                out: (t) => (out += t),
+                err: (t) => (err += t),
+            });
+            return { code, out, err };
+        } finally {
+            appRunner.restore();
+            restore();
+        }
+    }
+
+    const stackText = (dir: string) => fs.readFileSync(path.join(dir, STACK_FILE), "utf8");
+    const secretsClient = async () =>
+        new SecretsManagerClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: await credentialsIn(moto.endpoint, APP_RUNNER_ACCOUNT) });
+
+    describe("while the REDIS_URL secret does not exist", () => {
+        let dir: string;
+        let run: Run;
+        before(async () => {
+            dir = projectDir(world);
+            run = await discover(dir, { write: true });
+        });
+
+        it("fails the secret's check, says how to create it, and writes nothing", () => {
+            assert.strictEqual(run.code, 1, run.err);
+            assert.match(
+                run.out,
+                /FAIL {2}appRunner\.service\.secrets\.REDIS_URL: secret nerava\/prod\/REDIS_URL does not exist in us-east-1; create it \(aws secretsmanager create-secret --name nerava\/prod\/REDIS_URL/,
+            );
+            assert.match(run.out, /Not written: 1 check\(s\) failed/);
+            assert.strictEqual(stackText(dir), projectDirText(world));
+        });
+
+        it("rejects the configured public subnet (main route table, no default route) and proposes the one routed to the internet gateway", () => {
+            const { privateSubnetId, publicSubnetId, publicRouteTableId, igwId } = world.appRunner;
+            assert.match(run.out, new RegExp(`warn {2}public subnet ${privateSubnetId} \\(appRunner.network.publicSubnetIds\\) has no 0.0.0.0/0 route`));
+            assert.match(run.out, new RegExp(`appRunner.network.publicSubnetIds: \\["${privateSubnetId}"\\] → \\["${publicSubnetId}"\\]`));
+            assert.ok(run.out.includes(`${publicSubnetId} → ${publicRouteTableId} → ${igwId}`), run.out);
+        });
+
+        it("reports each connector subnet's current route table: the main one, without a default route", () => {
+            for (const id of world.appRunner.connectorSubnetIds) {
+                assert.match(
+                    run.out,
+                    new RegExp(`ok {4}connector subnet ${id} \\(us-east-1[ab]\\): rtb-[0-9a-f]+ \\(the VPC's main table\\), no 0.0.0.0/0 route`),
+                );
+            }
+        });
+
+        it("names the world-open rule on the RDS group by its sgr- id, and only that one", () => {
+            assert.match(
+                run.out,
+                new RegExp(
+                    `warn {2}world-open rule ${rules.worldOpen} on ${world.appRunner.rdsSgId}: tcp 5432 from 0.0.0.0/0, which reaches 5432 \\(PostgreSQL\\)`,
+                ),
+            );
+            assert.ok(!run.out.includes(`world-open rule ${rules.connector}`));
+        });
+
+        it("never prints a secret value", () => {
+            assert.ok(!(run.out + run.err).includes(DATABASE_PASSWORD));
+        });
+    });
+
+    describe("once every configured secret exists", () => {
+        let dir: string;
+        let original: string;
+        let written: Run;
+        let redisArn: string;
+        let databaseArn: string;
+        before(async () => {
+            const secrets = await secretsClient();
+            redisArn = (await secrets.send(new CreateSecretCommand({ Name: "nerava/prod/REDIS_URL", SecretString: "redis://nerava-redis:6379/0" }))).ARN!;
+            databaseArn = (await secrets.send(new DescribeSecretCommand({ SecretId: "nerava/prod/DATABASE_URL" }))).ARN!;
+            dir = projectDir(world);
+            original = stackText(dir);
+            written = await discover(dir, { write: true });
+        });
+
+        it("writes the live values, each under a note saying where it came from", () => {
+            assert.strictEqual(written.code, 0, written.out + written.err);
+            assert.match(written.out, /Wrote Pulumi\.prod\.yaml \(\d+ value\(s\)\)/);
+            const config = parse(stackText(dir)).config;
+            const ar = config["egress-remediation:appRunner"];
+            const ecs = config["egress-remediation:ecs"];
+            assert.deepStrictEqual(ar.network.publicSubnetIds, [world.appRunner.publicSubnetId]);
+            assert.deepStrictEqual(ar.adopt.postgresIngressRuleIds, { connector: rules.connector });
+            // Names stay names (the program resolves them); both secrets are confirmed to exist.
+            assert.deepStrictEqual(ar.service.secrets, { DATABASE_URL: "nerava/prod/DATABASE_URL", REDIS_URL: "nerava/prod/REDIS_URL" });
+            assert.ok(
+                written.out.includes(`ok    appRunner.service.secrets.DATABASE_URL: secret nerava/prod/DATABASE_URL exists (${databaseArn})`),
+                written.out,
+            );
+            assert.ok(written.out.includes(`ok    appRunner.service.secrets.REDIS_URL: secret nerava/prod/REDIS_URL exists (${redisArn})`), written.out);
+            assert.match(ar.adopt.connectorEgressRuleId, /^sgr-[0-9a-f]+$/);
+            assert.strictEqual(ecs.api.containerName, "sandbox-broker-api");
+            assert.strictEqual(ecs.api.taskRoleArn, `arn:aws:iam::${ECS_ACCOUNT}:role/sandbox-broker-task`);
+            assert.strictEqual(config["egress-remediation:unverified"], undefined, "every unverified entry was confirmed and dropped");
+            assert.strictEqual(ecs.vpcId, world.ecs.vpcId);
+            assert.deepStrictEqual(ecs.subnetIds, world.ecs.subnetIds);
+            assert.strictEqual(ecs.api.image, `${ECS_ACCOUNT}.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@${world.ecs.imageDigest}`);
+            assert.deepStrictEqual([ecs.api.cpu, ecs.api.memory, ecs.api.containerPort], [1024, 2048, 8000]);
+            assert.deepStrictEqual(ecs.api.env, { LOG_LEVEL: "info", POOL_SIZE: "20" });
+            assert.deepStrictEqual(ecs.adopt, { apiService: true, apiLogGroup: true, workerService: true, workerLogGroup: true });
+            assert.match(ecs.api.loadBalancer.targetGroupArn, /:targetgroup\/sandbox-broker\//);
+            const text = stackText(dir);
+            assert.ok(text.includes(`# discover: from ecr:DescribeImages sandbox-broker-api:latest (running in ecs:DescribeTaskDefinition sandbox-broker:8)`));
+            assert.ok(
+                text.includes(`# discover: from ec2:DescribeSecurityGroupRules ${world.appRunner.rdsSgId}: tcp 5432 from ${world.appRunner.connectorSgId}`),
+            );
+        });
+
+        it("copies every plain live variable and none that looks secret, and lists those by name under secrets", () => {
+            const env = parse(stackText(dir)).config["egress-remediation:appRunner"].service.env;
+            const plain = Object.keys(LIVE_ENV).filter((k) => !SECRET_LOOKING.includes(k) && k !== "DATABASE_URL" && k !== "REDIS_URL");
+            assert.deepStrictEqual(Object.keys(env).sort(), plain.sort());
+            for (const name of plain) assert.strictEqual(env[name], LIVE_ENV[name]);
+            assert.ok(
+                stackText(dir).includes(`# discover: not copied (they look secret): ${[...SECRET_LOOKING].sort().join(", ")}; create a Secrets Manager secret`),
+            );
+            assert.ok(!stackText(dir).includes(DATABASE_PASSWORD));
+            assert.ok(!(written.out + written.err).includes(DATABASE_PASSWORD));
+        });
+
+        it("keeps every comment and the order of every key that was there", () => {
+            const text = stackText(dir);
+            const comments = original.split("\n").filter((l) => l.trim().startsWith("#"));
+            for (const line of comments) assert.ok(text.includes(line), `lost comment: ${line}`);
+            const keys = (t: string) => t.split("\n").flatMap((l) => /^\s*([A-Za-z_:.-]+):/.exec(l)?.[1] ?? []);
+            const after = keys(text);
+            let at = 0;
+            // The unverified list at the end is dropped on purpose once every entry is confirmed.
+            for (const key of keys(original.split("  egress-remediation:unverified:")[0])) {
+                at = after.indexOf(key, at);
+                assert.ok(at >= 0, `key ${key} moved or vanished`);
+            }
+        });
+
+        it("leaves a file the program's own validation accepts", () => {
+            const { config } = readStackFile("prod", dir);
+            const raw = projectConfigFrom(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
+            const result = validateStackConfig(raw);
+            assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+            // Nothing is left that would make `pulumi up` refuse to run.
+            assert.deepStrictEqual(unconfirmedValues(result.config), []);
+        });
+
+        it("finds nothing to change on a second run", async () => {
+            const before = stackText(dir);
+            const again = await discover(dir, { write: true });
+            assert.strictEqual(again.code, 0, again.out + again.err);
+            assert.match(again.out, /No value in Pulumi\.prod\.yaml differs from the accounts/);
+            assert.match(again.out, /already says what the accounts say; nothing to write/);
+            assert.strictEqual(stackText(dir), before);
+        });
+
+        it("lists what Terraform also manages among what the stack now adopts, with the state rm commands", async () => {
+            const state = path.join(dir, "terraform.tfstate");
+            fs.writeFileSync(state, JSON.stringify(terraformState()));
+            const run = await discover(dir, { terraformState: state });
+            assert.strictEqual(run.code, 0, run.out + run.err);
+            const commands = run.out.split("\n").filter((l) => l.trim().startsWith("terraform state rm"));
+            assert.deepStrictEqual(
+                commands.map((l) => l.trim()),
+                [
+                    "terraform state rm aws_ecs_service.api",
+                    `terraform state rm 'module.worker.aws_ecs_service.this["worker"]'`,
+                    "terraform state rm aws_cloudwatch_log_group.api",
+                ],
+            );
+        });
+    });
+
+    it("takes the App Runner service ARN from the service of that name, settling the seeds' two ARNs", async () => {
+        const seed001 = `arn:aws:apprunner:us-east-1:${APP_RUNNER_ACCOUNT}:service/nerava-backend/1b544696f3d34f118215146f96c7dda9`;
+        const run = await discover(projectDir(world), { serviceArn: seed001 });
+        assert.ok(
+            run.out.includes(`  appRunner.adopt.serviceArn: "${SERVICE_ARN}" → "${seed001}"\n      from apprunner:ListServices nerava-backend\n`),
+            run.out,
+        );
+    });
+
+    it("fails when App Runner is mid-operation, naming the operation", async () => {
+        const run = await discover(projectDir(world), { operationStatus: "IN_PROGRESS" });
+        assert.strictEqual(run.code, 1);
+        assert.match(
+            run.out,
+            /FAIL {2}App Runner nerava-backend is mid-operation: operation 5d416989a4dd485dabb43390ef72e3a6 \(UPDATE_SERVICE\) is IN_PROGRESS/,
+        );
+    });
+
+    it("fails when an ECS service is mid-deployment", async () => {
+        const ecs = new ECSClient({ endpoint: moto.endpoint, region: "eu-central-1", credentials: await credentialsIn(moto.endpoint, ECS_ACCOUNT) });
+        const network = { awsvpcConfiguration: { subnets: world.ecs.subnetIds, securityGroups: [world.ecs.sgId] } };
+        // Five wanted, two running (MOTO_ECS_SERVICE_RUNNING): the rollout is IN_PROGRESS.
+        await ecs.send(
+            new CreateServiceCommand({
+                cluster: "sandbox-broker-cluster",
+                serviceName: "busy-broker",
+                taskDefinition: "sandbox-broker:8",
+                desiredCount: 5,
+                networkConfiguration: network,
+            }),
+        );
+        const run = await discover(projectDir(world, (t) => t.replace("    name: sandbox-broker\n", "    name: busy-broker\n")));
+        assert.strictEqual(run.code, 1);
+        assert.match(run.out, /FAIL {2}ECS API busy-broker is mid-deployment: deployment ecs-svc\/\d+ is IN_PROGRESS \(2\/5 running\)/);
+    });
+
+    it("assumes the configured role, on top of the ambient credentials, to read the ECS account", async () => {
+        const dir = projectDir(world, (t) => t.replace("      profile: okta-sso\n", `      assumeRoleArn: arn:aws:iam::${ECS_ACCOUNT}:role/discover-read\n`));
+        // The okta-sso profile is gone: only the assumed role can reach 905418046272.
+        const run = await discover(dir, {}, () => (process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, "no-such-credentials")));
+        assert.strictEqual(run.err, "");
+        assert.match(run.out, new RegExp(`ecs.vpcId: "vpc-00000000000000000" → "${world.ecs.vpcId}"`));
+    });
+
+    it("prints, without writing, where the live worker differs from its config", async () => {
+        const dir = projectDir(world, (t) =>
+            t
+                .replace('      command: ["python", "-m", "app.worker"]\n', '      command: ["python", "-m", "app.jobs"]\n')
+                .replace("      stopped: false\n", "      stopped: true\n"),
+        );
+        const run = await discover(dir);
+        assert.ok(
+            run.out.includes("  - ECS worker sandbox-broker-worker wants 1 task(s); the config says 0 (ecs.worker), which the first up applies\n"),
+            run.out,
+        );
+        assert.ok(
+            run.out.includes(
+                `  - ECS worker sandbox-broker-worker runs command ["python","-m","app.worker"]; the config says ["python","-m","app.jobs"] (ecs.worker.command)\n`,
+            ),
+            run.out,
+        );
+        assert.ok(!/ecs\.worker\.(command|stopped|desiredCount):/.test(run.out), "worker values are never changed");
+    });
+
+    it("refuses credentials of another account before reading anything (the provider's allowedAccountIds)", async () => {
+        const dir = projectDir(world);
+        const run = await discover(dir, { write: true, accounts: { appRunner: "123456789012" } });
+        assert.strictEqual(run.code, 2);
+        assert.strictEqual(run.out, "");
+        assert.strictEqual(
+            run.err,
+            "discover: appRunner: the credentials belong to account 123456789012, not 566287346479 (appRunner.account.id); nothing was read\n",
+        );
+        assert.strictEqual(stackText(dir), projectDirText(world));
+    });
+
+    it("says in one line how to provide credentials when the profile has none", async () => {
+        const dir = projectDir(world);
+        const run = await discover(dir, {}, () => (process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, "no-such-credentials")));
+        assert.strictEqual(run.code, 2);
+        assert.strictEqual(
+            run.err,
+            "discover: no AWS credentials for the ecs account 905418046272 (eu-central-1): profile okta-sso (ecs.account.profile): run `aws sso login --profile okta-sso` or fix ~/.aws/config\n",
+        );
+    });
+
+    it("names the missing action when IAM denies one (moto enforcing a policy without ecs:DescribeTaskDefinition)", async () => {
+        const dir = projectDir(world, (t) =>
+            t.replace("  egress-remediation:appRunner:\n    enabled: true\n", "  egress-remediation:appRunner:\n    enabled: false\n    decommission: true\n"),
+        );
+        const user = await iamUserWith(
+            moto.endpoint,
+            ECS_ACCOUNT,
+            "discover-without-describe-task-definition",
+            IAM_ACTIONS.filter((a) => a !== "ecs:DescribeTaskDefinition"),
+        );
+        let out = "";
+        let err = "";
+        const restore = await useCredentials(moto.endpoint, dir);
+        fs.writeFileSync(
+            path.join(dir, "user-credentials"),
+            `[okta-sso]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n`,
+        );
+        process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, "user-credentials");
+        await enforceIam(moto.endpoint, true);
+        let code: number;
+        try {
+            code = await runDiscover({ stack: "prod", root: dir, endpoint: moto.endpoint, out: (t) => (out += t), err: (t) => (err += t) });
+        } finally {
+            await enforceIam(moto.endpoint, false);
+            restore();
+        }
+        assert.strictEqual(code, 2, out);
+        assert.match(
+            err,
+            /^discover: access denied: ecs:DescribeTaskDefinition in ecs account 905418046272 \(eu-central-1\); allow it \(the README lists discover's read-only policy\)\n$/,
+        );
+    });
+});
+
+/** The stack file as projectDir writes it, before discover touches it. */
+function projectDirText(world: SeededWorld): string {
+    return fs.readFileSync(path.join(projectDir(world), STACK_FILE), "utf8");
+}
+
+/** A Terraform state (format 4) as the seeds' team would have it: the ECS services and more. */
+function terraformState() {
+    const cluster = `arn:aws:ecs:eu-central-1:${ECS_ACCOUNT}:cluster/sandbox-broker-cluster`;
+    return {
+        version: 4,
+        terraform_version: "1.9.8",
+        serial: 42,
+        lineage: "0c6b5d8e-3f1e-4c55-9e0b-6c1b7a4f0d11",
+        outputs: {},
+        resources: [
+            {
+                mode: "managed",
+                type: "aws_ecs_service",
+                name: "api",
+                provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+                instances: [{ attributes: { name: "sandbox-broker", cluster } }],
+            },
+            {
+                module: "module.worker",
+                mode: "managed",
+                type: "aws_ecs_service",
+                name: "this",
+                provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+                instances: [{ index_key: "worker", attributes: { name: "sandbox-broker-worker", cluster } }],
+            },
+            { mode: "data", type: "aws_ecs_service", name: "lookup", instances: [{ attributes: { name: "sandbox-broker", cluster } }] },
+            {
+                mode: "managed",
+                type: "aws_cloudwatch_log_group",
+                name: "api",
+                instances: [{ attributes: { id: "/ecs/sandbox-broker-api", name: "/ecs/sandbox-broker-api" } }],
+            },
+            { mode: "managed", type: "aws_ecs_cluster", name: "main", instances: [{ attributes: { name: "sandbox-broker-cluster" } }] },
+            { mode: "managed", type: "aws_s3_bucket", name: "artifacts", instances: [{ attributes: { id: "sandbox-broker-artifacts" } }] },
+        ],
+    };
+}

@@ -1,0 +1,133 @@
+import {
+    AppRunnerClient,
+    DescribeServiceCommand,
+    ListOperationsCommand,
+    ListServicesCommand,
+    ListVpcConnectorsCommand,
+    ServiceSummary,
+    VpcConnector,
+} from "@aws-sdk/client-apprunner";
+import { AppRunnerConfig } from "../../config/schema";
+import { AccountSession, call } from "./aws";
+import { Discovery, emptyDiscovery } from "./findings";
+import { looksSecret } from "./secretLooking";
+
+const BUSY_OPERATION = new Set(["PENDING", "IN_PROGRESS", "ROLLBACK_IN_PROGRESS"]);
+
+/** The live service and connector as read, for the other readers (network, data stores). */
+export interface AppRunnerLive {
+    readonly connectorSubnetIds?: string[];
+    readonly connectorSecurityGroupId?: string;
+    /** Plain runtime variables of the live service, secret-looking ones included (never printed). */
+    readonly env: Record<string, string>;
+}
+
+async function allServices(session: AccountSession, client: AppRunnerClient): Promise<ServiceSummary[]> {
+    const found: ServiceSummary[] = [];
+    let token: string | undefined;
+    do {
+        const page = await call(session, "apprunner:ListServices", () => client.send(new ListServicesCommand({ NextToken: token })));
+        found.push(...(page?.ServiceSummaryList ?? []));
+        token = page?.NextToken;
+    } while (token);
+    return found;
+}
+
+async function activeConnector(session: AccountSession, client: AppRunnerClient, name: string): Promise<VpcConnector | undefined> {
+    const found: VpcConnector[] = [];
+    let token: string | undefined;
+    do {
+        const page = await call(session, "apprunner:ListVpcConnectors", () => client.send(new ListVpcConnectorsCommand({ NextToken: token })));
+        found.push(...(page?.VpcConnectors ?? []).filter((c) => c.VpcConnectorName === name && c.Status === "ACTIVE"));
+        token = page?.NextToken;
+    } while (token);
+    return found.sort((a, b) => (b.VpcConnectorRevision ?? 0) - (a.VpcConnectorRevision ?? 0))[0];
+}
+
+/**
+ * The App Runner service and its VPC connector, found by name: their ARNs (which the seeds
+ * disagree on), the connector's subnets and group, the runtime variables (secret-looking ones
+ * are named, never copied), and whether an operation is running now.
+ */
+export async function discoverAppRunner(session: AccountSession, config: AppRunnerConfig): Promise<{ discovery: Discovery; live: AppRunnerLive }> {
+    const d = emptyDiscovery();
+    const client = new AppRunnerClient(session.clientConfig);
+    const live: { connectorSubnetIds?: string[]; connectorSecurityGroupId?: string; env: Record<string, string> } = { env: {} };
+
+    const connector = await activeConnector(session, client, config.connectorName);
+    if (!connector?.VpcConnectorArn) {
+        d.checks.push({
+            level: "fail",
+            message: `App Runner VPC connector ${config.connectorName} (appRunner.connectorName): no ACTIVE connector of that name`,
+        });
+    } else {
+        const source = `apprunner:ListVpcConnectors ${config.connectorName} revision ${connector.VpcConnectorRevision}`;
+        d.changes.push({ part: "appRunner", path: ["adopt", "connectorArn"], value: connector.VpcConnectorArn, source });
+        live.connectorSubnetIds = connector.Subnets ?? [];
+        d.changes.push({ part: "appRunner", path: ["network", "connectorSubnetIds"], value: live.connectorSubnetIds, source });
+        const groups = connector.SecurityGroups ?? [];
+        if (groups.length === 1) {
+            live.connectorSecurityGroupId = groups[0];
+            d.changes.push({ part: "appRunner", path: ["adopt", "connectorSecurityGroupId"], value: groups[0], source });
+        } else {
+            d.checks.push({
+                level: "warn",
+                message: `connector ${config.connectorName} has ${groups.length} security groups (${groups.join(", ")}); the program adopts one`,
+            });
+        }
+    }
+
+    const summary = (await allServices(session, client)).find((s) => s.ServiceName === config.service.name);
+    if (!summary?.ServiceArn) {
+        d.checks.push({ level: "fail", message: `App Runner service ${config.service.name} (appRunner.service.name): not found` });
+        return { discovery: d, live };
+    }
+    const arn = summary.ServiceArn;
+    d.changes.push({ part: "appRunner", path: ["adopt", "serviceArn"], value: arn, source: `apprunner:ListServices ${config.service.name}` });
+    const described = await call(session, "apprunner:DescribeService", () => client.send(new DescribeServiceCommand({ ServiceArn: arn })));
+    const service = described?.Service;
+    const operations = await call(session, "apprunner:ListOperations", () => client.send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: 5 })));
+    const busy = (operations?.OperationSummaryList ?? []).find((o) => o.Status && BUSY_OPERATION.has(o.Status));
+    if (service?.Status === "OPERATION_IN_PROGRESS" || busy) {
+        const what = busy ? `operation ${busy.Id} (${busy.Type}) is ${busy.Status}` : "status OPERATION_IN_PROGRESS";
+        d.checks.push({ level: "fail", message: `App Runner ${config.service.name} is mid-operation: ${what}; wait for it to end before \`pulumi up\`` });
+    } else {
+        d.checks.push({ level: "ok", message: `App Runner ${config.service.name} is ${service?.Status ?? "in an unknown state"}, no operation running` });
+    }
+    const egress = service?.NetworkConfiguration?.EgressConfiguration;
+    if (egress?.EgressType !== "VPC" || (connector?.VpcConnectorArn && egress.VpcConnectorArn !== connector.VpcConnectorArn)) {
+        d.facts.push(
+            `App Runner ${config.service.name} egress is ${egress?.EgressType ?? "unknown"}${egress?.VpcConnectorArn ? ` via ${egress.VpcConnectorArn}` : ""}; the program sets VPC egress through ${config.connectorName}`,
+        );
+    }
+
+    const image = service?.SourceConfiguration?.ImageRepository;
+    const variables = image?.ImageConfiguration?.RuntimeEnvironmentVariables ?? {};
+    live.env = { ...variables };
+    const envSource = `apprunner:DescribeService ${config.service.name} RuntimeEnvironmentVariables`;
+    const plain: Record<string, string> = {};
+    for (const [name, value] of Object.entries(variables)) {
+        if (name in config.service.secrets) continue; // already a secret reference; resolved by the secrets reader
+        if (looksSecret(name, value)) {
+            d.secretsToCreate.push({ part: "appRunner", secretsPath: ["service", "secrets"], name, source: envSource });
+        } else plain[name] = value;
+    }
+    const configOnly = Object.keys(config.service.env).filter((k) => !(k in variables));
+    const env = { ...plain, ...Object.fromEntries(configOnly.map((k) => [k, config.service.env[k]])) };
+    d.changes.push({ part: "appRunner", path: ["service", "env"], value: env, source: envSource });
+    for (const name of configOnly) d.facts.push(`appRunner.service.env.${name} is in the config but not on the live service; the first up adds it`);
+    for (const [name, arnOrValue] of Object.entries(image?.ImageConfiguration?.RuntimeEnvironmentSecrets ?? {})) {
+        if (!(name in config.service.secrets)) {
+            d.changes.push({
+                part: "appRunner",
+                path: ["service", "secrets", name],
+                value: arnOrValue,
+                source: `apprunner:DescribeService ${config.service.name} RuntimeEnvironmentSecrets`,
+            });
+        }
+    }
+    if (image?.ImageIdentifier && image.ImageIdentifier !== config.service.image) {
+        d.facts.push(`App Runner ${config.service.name} runs ${image.ImageIdentifier}; the config deploys ${config.service.image}`);
+    }
+    return { discovery: d, live };
+}

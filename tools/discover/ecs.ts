@@ -1,0 +1,239 @@
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
+import { ContainerDefinition, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, Service } from "@aws-sdk/client-ecs";
+import { EcsConfig } from "../../config/schema";
+import { isPlaceholder } from "../../config/placeholders";
+import { parseImage, unpinnedImageReason } from "../../policies/lib/images";
+import { AccountSession, call } from "./aws";
+import { Discovery, emptyDiscovery } from "./findings";
+import { looksSecret } from "./secretLooking";
+
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/;
+
+/** A live service mid-deployment: more than one deployment, or the primary one still rolling out. */
+export function deploymentInProgress(service: Service): string | undefined {
+    const deployments = service.deployments ?? [];
+    const rolling = deployments.find((d) => d.rolloutState === "IN_PROGRESS");
+    if (rolling) return `deployment ${rolling.id} is IN_PROGRESS (${rolling.runningCount ?? 0}/${rolling.desiredCount ?? 0} running)`;
+    if (deployments.length > 1)
+        return `${deployments.length} deployments are active (${deployments.map((d) => `${d.status} ${d.taskDefinition?.split("/").pop()}`).join(", ")})`;
+    return undefined;
+}
+
+/** The container the API serves from: the one mapping the configured port, else the first essential one. */
+function apiContainer(containers: ContainerDefinition[], port: number): ContainerDefinition | undefined {
+    return containers.find((c) => c.portMappings?.some((p) => p.containerPort === port)) ?? containers.find((c) => c.essential !== false) ?? containers[0];
+}
+
+/** Pins an ECR image's moving tag to the digest it points to now. */
+async function pinnedByDigest(session: AccountSession, image: string): Promise<{ image: string; source: string } | undefined> {
+    const m = ECR_IMAGE.exec(image);
+    if (!m) return undefined;
+    const { repository, tag } = parseImage(m[3]);
+    const [registryId, region] = [m[1], m[2]];
+    const ecr = new ECRClient({ ...session.clientConfig, region });
+    const found = await call(
+        session,
+        "ecr:DescribeImages",
+        () => ecr.send(new DescribeImagesCommand({ registryId, repositoryName: repository, imageIds: [{ imageTag: tag ?? "latest" }] })),
+        ["ImageNotFoundException", "RepositoryNotFoundException"],
+    );
+    const digest = found?.imageDetails?.[0]?.imageDigest;
+    if (!digest) return undefined;
+    return { image: `${image.slice(0, image.length - m[3].length)}${repository}@${digest}`, source: `ecr:DescribeImages ${repository}:${tag ?? "latest"}` };
+}
+
+/** The live worker against its config: printed, not written (the worker's config is a decision, not a record). */
+async function compareWorker(session: AccountSession, ecs: ECSClient, worker: Service, config: EcsConfig, d: Discovery): Promise<void> {
+    const wanted = config.worker.stopped ? 0 : config.worker.desiredCount;
+    if (worker.desiredCount !== wanted) {
+        d.facts.push(
+            `ECS worker ${worker.serviceName} wants ${worker.desiredCount} task(s); the config says ${wanted} (ecs.worker), which the first up applies`,
+        );
+    }
+    if (!worker.taskDefinition) return;
+    const described = await call(session, "ecs:DescribeTaskDefinition", () =>
+        ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: worker.taskDefinition })),
+    );
+    const command = described?.taskDefinition?.containerDefinitions?.[0]?.command;
+    if (JSON.stringify(command ?? null) !== JSON.stringify(config.worker.command ?? null)) {
+        d.facts.push(
+            `ECS worker ${worker.serviceName} runs command ${JSON.stringify(command ?? [])}; the config says ${JSON.stringify(config.worker.command ?? [])} (ecs.worker.command)`,
+        );
+    }
+}
+
+/**
+ * The API service as it runs (network, load balancer, size, port, command, variables and the
+ * digest behind its moving tag), whether the worker and both log groups exist, whether a
+ * deployment is running, and what the stack config has no key for (capacity providers, task
+ * role, container secrets).
+ */
+export async function discoverEcs(session: AccountSession, config: EcsConfig): Promise<Discovery> {
+    const d = emptyDiscovery();
+    const ecs = new ECSClient(session.clientConfig);
+    const names = { api: config.name, worker: `${config.name}-worker` };
+    const described = await call(
+        session,
+        "ecs:DescribeServices",
+        () => ecs.send(new DescribeServicesCommand({ cluster: config.clusterName, services: [names.api, names.worker] })),
+        ["ClusterNotFoundException"],
+    );
+    if (!described) {
+        d.checks.push({ level: "fail", message: `ecs.clusterName ${config.clusterName}: no such cluster` });
+        return d;
+    }
+    const live = (name: string) => described.services?.find((s) => s.serviceName === name && s.status !== "INACTIVE");
+    const api = live(names.api);
+    const worker = live(names.worker);
+    const source = (name: string) => `ecs:DescribeServices ${config.clusterName}/${name}`;
+
+    const logs = new CloudWatchLogsClient(session.clientConfig);
+    const groups = await call(session, "logs:DescribeLogGroups", () => logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/ecs/${config.name}-` })));
+    const logNames = new Set((groups?.logGroups ?? []).map((g) => g.logGroupName));
+    const logsSource = `logs:DescribeLogGroups /ecs/${config.name}-`;
+    const exists = {
+        apiService: { value: api !== undefined, source: source(names.api) },
+        workerService: { value: worker !== undefined, source: source(names.worker) },
+        apiLogGroup: { value: logNames.has(`/ecs/${config.name}-api`), source: logsSource },
+        workerLogGroup: { value: logNames.has(`/ecs/${config.name}-worker`), source: logsSource },
+    };
+    // Adopt exactly what exists: creating an existing service or log group fails mid-update.
+    for (const [key, { value, source: from }] of Object.entries(exists)) {
+        if (config.adopt[key as keyof typeof exists] !== value) d.changes.push({ part: "ecs", path: ["adopt", key], value, source: from });
+        else d.confirmed.push(`ecs.adopt.${key}`);
+    }
+
+    for (const [role, service] of [
+        ["API", api],
+        ["worker", worker],
+    ] as const) {
+        if (!service) continue;
+        const busy = deploymentInProgress(service);
+        d.checks.push(
+            busy
+                ? { level: "fail", message: `ECS ${role} ${service.serviceName} is mid-deployment: ${busy}; wait for it to end before \`pulumi up\`` }
+                : {
+                      level: "ok",
+                      message: `ECS ${role} ${service.serviceName}: ${service.runningCount}/${service.desiredCount} running, no deployment in progress`,
+                  },
+        );
+        const capacity = service.capacityProviderStrategy ?? [];
+        d.facts.push(
+            `ECS ${role} ${service.serviceName} launches ${capacity.length ? `through capacity providers ${capacity.map((c) => `${c.capacityProvider} (weight ${c.weight ?? 0}, base ${c.base ?? 0})`).join(", ")}` : `with launch type ${service.launchType ?? "unknown"}`}` +
+                `, deployment controller ${service.deploymentController?.type ?? "ECS"}, task definition ${service.taskDefinition?.split("/").pop()}`,
+        );
+        if (role === "API") {
+            if (capacity.length) {
+                const strategy = capacity.map((c) => ({
+                    capacityProvider: c.capacityProvider!,
+                    ...(c.weight !== undefined ? { weight: c.weight } : {}),
+                    ...(c.base !== undefined ? { base: c.base } : {}),
+                }));
+                d.changes.push({ part: "ecs", path: ["api", "capacityProviderStrategy"], value: strategy, source: source(names.api) });
+            } else d.confirmed.push("ecs.api.capacityProviderStrategy");
+        }
+    }
+    if (worker) await compareWorker(session, ecs, worker, config, d);
+    if (!api) {
+        d.checks.push({ level: "warn", message: `ECS API ${names.api} does not exist in ${config.clusterName}; the first up creates it` });
+        return d;
+    }
+
+    const network = api.networkConfiguration?.awsvpcConfiguration;
+    if (network?.subnets?.length) {
+        const ec2 = new EC2Client(session.clientConfig);
+        const subnets = await call(session, "ec2:DescribeSubnets", () => ec2.send(new DescribeSubnetsCommand({ SubnetIds: network.subnets })));
+        const vpcIds = [...new Set((subnets?.Subnets ?? []).map((s) => s.VpcId))];
+        if (vpcIds.length === 1 && vpcIds[0])
+            d.changes.push({ part: "ecs", path: ["vpcId"], value: vpcIds[0], source: `ec2:DescribeSubnets ${network.subnets.join(", ")}` });
+        d.changes.push({ part: "ecs", path: ["subnetIds"], value: network.subnets, source: source(names.api) });
+        const assignPublicIp = network.assignPublicIp === "ENABLED";
+        if (assignPublicIp !== config.assignPublicIp)
+            d.changes.push({ part: "ecs", path: ["assignPublicIp"], value: assignPublicIp, source: source(names.api) });
+        if (network.securityGroups?.length)
+            d.facts.push(
+                `ECS API ${names.api} runs in security groups ${network.securityGroups.join(", ")}; the program gives both services a new tasks group`,
+            );
+    }
+    const lb = api.loadBalancers?.find((l) => l.targetGroupArn);
+    if (!lb) d.confirmed.push("ecs.api.loadBalancer");
+    if (lb?.targetGroupArn) {
+        d.changes.push({
+            part: "ecs",
+            path: ["api", "loadBalancer"],
+            value: { targetGroupArn: lb.targetGroupArn, healthCheckGracePeriodSeconds: api.healthCheckGracePeriodSeconds ?? 0 },
+            source: source(names.api),
+        });
+        d.facts.push(
+            `ECS API ${names.api} is behind target group ${lb.targetGroupArn} (container ${lb.containerName}:${lb.containerPort}); set ecs.api.loadBalancer.securityGroupId to the load balancer's group by hand`,
+        );
+    }
+    if (api.desiredCount !== undefined && api.desiredCount !== config.api.desiredCount) {
+        d.facts.push(
+            `ECS API ${names.api} wants ${api.desiredCount} tasks; the config says ${config.api.desiredCount} (ecs.api.desiredCount), which the first up applies`,
+        );
+    }
+
+    const taskDefinition = api.taskDefinition
+        ? (await call(session, "ecs:DescribeTaskDefinition", () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: api.taskDefinition }))))
+              ?.taskDefinition
+        : undefined;
+    if (!taskDefinition) return d;
+    const tdSource = `ecs:DescribeTaskDefinition ${taskDefinition.family}:${taskDefinition.revision}`;
+    const container = apiContainer(taskDefinition.containerDefinitions ?? [], config.api.containerPort);
+    if (taskDefinition.cpu) d.changes.push({ part: "ecs", path: ["api", "cpu"], value: Number(taskDefinition.cpu), source: tdSource });
+    if (taskDefinition.memory) d.changes.push({ part: "ecs", path: ["api", "memory"], value: Number(taskDefinition.memory), source: tdSource });
+    if (!container) return d;
+    const port = container.portMappings?.[0]?.containerPort;
+    if (port) d.changes.push({ part: "ecs", path: ["api", "containerPort"], value: port, source: `${tdSource} container ${container.name}` });
+    if (container.command?.length)
+        d.changes.push({ part: "ecs", path: ["api", "command"], value: container.command, source: `${tdSource} container ${container.name}` });
+
+    const plain: Record<string, string> = {};
+    for (const { name, value } of container.environment ?? []) {
+        if (!name) continue;
+        if (looksSecret(name, value ?? ""))
+            d.facts.push(
+                `ECS API variable ${name} looks like a secret: not written; store it in Secrets Manager and reference it from the task definition's secrets`,
+            );
+        else plain[name] = value ?? "";
+    }
+    d.changes.push({
+        part: "ecs",
+        path: ["api", "env"],
+        value: { ...config.api.env, ...plain },
+        source: `${tdSource} container ${container.name} environment`,
+    });
+    const containerSource = `${tdSource} container ${container.name}`;
+    if (container.name) d.changes.push({ part: "ecs", path: ["api", "containerName"], value: container.name, source: containerSource });
+    const streamPrefix = container.logConfiguration?.options?.["awslogs-stream-prefix"];
+    if (streamPrefix) d.changes.push({ part: "ecs", path: ["api", "logStreamPrefix"], value: streamPrefix, source: containerSource });
+    if (taskDefinition.taskRoleArn) d.changes.push({ part: "ecs", path: ["api", "taskRoleArn"], value: taskDefinition.taskRoleArn, source: tdSource });
+    else d.confirmed.push("ecs.api.taskRoleArn");
+    const extras = [
+        (taskDefinition.containerDefinitions?.length ?? 0) > 1
+            ? `${taskDefinition.containerDefinitions!.length} containers (the program builds one)`
+            : undefined,
+        container.secrets?.length ? `container secrets ${container.secrets.map((s) => s.name).join(", ")}` : undefined,
+    ].filter(Boolean);
+    if (extras.length) d.facts.push(`${tdSource} has ${extras.join(", ")}: the stack config has no key for these yet`);
+
+    if (container.image) {
+        const reason = unpinnedImageReason(container.image);
+        if (!reason) {
+            if (isPlaceholder(config.api.image))
+                d.changes.push({ part: "ecs", path: ["api", "image"], value: container.image, source: `${tdSource} container ${container.name}` });
+        } else if (isPlaceholder(config.api.image)) {
+            const pinned = await pinnedByDigest(session, container.image);
+            if (pinned) d.changes.push({ part: "ecs", path: ["api", "image"], value: pinned.image, source: `${pinned.source} (running in ${tdSource})` });
+            else
+                d.checks.push({
+                    level: "fail",
+                    message: `ecs.api.image: the live image ${container.image} is not pinned and its digest was not found in ECR; pin it by hand`,
+                });
+        }
+    }
+    return d;
+}
