@@ -48,6 +48,23 @@ describe("VpcEgress", () => {
         assert.strictEqual(mocks.named("egress-connector-egress").inputs.cidrIpv4, "0.0.0.0/0");
     });
 
+    it("imports an adopted group's existing egress rule instead of creating a duplicate, and keeps the connector and its group", async () => {
+        const adopt = { connectorSecurityGroupId: "sg-00bc5ec63287eacdd", connectorArn: "arn:aws:apprunner:us-east-1:566287346479:vpcconnector/c/1/b07c" };
+        const { mocks } = await underMocks(
+            () => new VpcEgress("egress", { connectorName: "c-test", existing, adopt: { ...adopt, connectorEgressRuleId: "sgr-0123456789abcdef0" } }),
+        );
+        assert.strictEqual(mocks.named("egress-connector-egress").importId, "sgr-0123456789abcdef0");
+        for (const name of ["egress-connector-sg", "egress-connector-egress", "egress-connector"]) {
+            const options = mocks.optionsOf(name);
+            assert.deepStrictEqual([options.protect, options.retainOnDelete], [true, true], name);
+        }
+        const { mocks: confirmedAbsent } = await underMocks(
+            () => new VpcEgress("egress", { connectorName: "c-test", existing, adopt: { ...adopt, connectorEgressRuleId: "create" } }),
+        );
+        assert.strictEqual(confirmedAbsent.named("egress-connector-egress").importId, undefined);
+        assert.ok(confirmedAbsent.optionsOf("egress-connector-sg").ignoreChanges.includes("egress"), "the adopted group's inline egress is left as it is");
+    });
+
     it("refuses a NAT subnet that is also a connector subnet", () => {
         const problems = vpcEgressProblems({ connectorName: "c", existing: { ...existing, publicSubnetIds: ["subnet-0c3e9b306737c3fb2"] } });
         assert.deepStrictEqual(problems, [
