@@ -8,7 +8,6 @@ import { VpcEgress } from "./components/vpcEgress";
 import { asRunError, loadStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
 import { gateUnconfirmed, unconfirmedValues } from "./config/unconfirmed";
-import { oneTimeImports } from "./config/adoption";
 
 function loadOrStop(): StackConfig {
     try {
@@ -20,7 +19,6 @@ function loadOrStop(): StackConfig {
 
 const config = loadOrStop();
 gateUnconfirmed(unconfirmedValues(config), { preview: pulumi.runtime.isDryRun(), warn: (message) => void pulumi.log.warn(message) });
-for (const note of oneTimeImports(config.ecs)) void pulumi.log.warn(note);
 for (const part of ["appRunner", "ecs"] as const) {
     const settings = config[part];
     if (settings?.decommission) {

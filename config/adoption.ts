@@ -43,18 +43,3 @@ export function unverifiedKeyProblem(config: unknown, key: string): string | und
     if (parent !== null && typeof parent === "object") return undefined;
     return `names ${key}, but ${path.slice(0, -1).join(".")} is not set in this stack`;
 }
-
-/**
- * Import ids that must be dropped after the first `pulumi up`. An ECS service is imported as
- * `<cluster>/<service>` but kept in state under its ARN; an import id that differs from the id in
- * state makes the engine plan an import-replacement, which protection then refuses.
- */
-export function oneTimeImports(ecs: { readonly enabled: boolean; readonly adopt: Readonly<Record<string, boolean>> } | undefined): string[] {
-    if (!ecs?.enabled) return [];
-    return (["apiService", "workerService"] as const)
-        .filter((key) => ecs.adopt[key])
-        .map(
-            (key) =>
-                `ecs.adopt.${key} imports by <cluster>/<service>, but the state keeps the service's ARN: set it to false after the first successful \`pulumi up\` (kept, the next preview plans an import-replacement that protection refuses)`,
-        );
-}

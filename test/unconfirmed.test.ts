@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { oneTimeImports } from "../config/adoption";
 import { gateUnconfirmed, unconfirmedValues } from "../config/unconfirmed";
 import { StackConfig } from "../config/schema";
 import { validateStackConfig } from "../config/validate";
@@ -92,16 +91,5 @@ describe("unconfirmed values", () => {
         );
         assert.ok(prod((c) => Object.assign(c.ecs, { enabled: false, decommission: true })).ok);
         assert.ok(prod((c) => Object.assign(c.ecs, { enabled: false, adopt: {} })).ok);
-    });
-
-    it("says, while the ECS services are imported, to turn the import off after the first up", () => {
-        const notes = oneTimeImports(prodConfig().ecs);
-        assert.strictEqual(notes.length, 2);
-        assert.match(
-            notes[0],
-            /^ecs\.adopt\.apiService imports by <cluster>\/<service>, but the state keeps the service's ARN: set it to false after the first successful `pulumi up`/,
-        );
-        assert.match(notes[1], /^ecs\.adopt\.workerService /);
-        assert.deepStrictEqual(oneTimeImports(prodConfig((c) => Object.assign(c.ecs.adopt, { apiService: false, workerService: false })).ecs), []);
     });
 });
