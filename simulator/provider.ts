@@ -99,8 +99,11 @@ export class SimulatedAws implements provider.Provider {
         const data: AccountData = this.account.read();
         const ctx = { data, region, accountId };
         const found = findResource(data, type, id) ?? behaviour.findByImportId?.(ctx, id);
-        // An empty id tells the engine the resource is gone (refresh) or was never there (import).
-        if (!found) return { id: "", props: {} };
+        if (!found) {
+            // An import asks with no properties: say plainly what is missing. A refresh gets an empty id: the resource is gone.
+            if (Object.keys(props ?? {}).length === 0) throw new Error(`importing ${type} ${id}: no such resource in the simulated account`);
+            return { id: "", props: {} };
+        }
         const outputs = { ...found.outputs, ...behaviour.derived?.(ctx, found), id: found.id };
         return { id: found.id, props: keepSecrecy(props ?? {}, outputs), inputs: found.inputs };
     }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runDiscover } from "../tools/discover/run";
-import { REPO, runTool } from "./cli";
+import { REPO, runCli } from "./cli";
 
 async function discover(options: Partial<Parameters<typeof runDiscover>[0]>) {
     let out = "";
@@ -53,10 +53,13 @@ describe("discover: bad input is refused in one line before any AWS call", () =>
         );
     });
 
-    it("as a command: needs --stack, and prints the usage under the error", async () => {
-        const run = await runTool("tools/discover", []);
+    it("as a command of the tool: needs --stack, and prints the usage under the error", async () => {
+        const run = await runCli(["discover"]);
         assert.strictEqual(run.status, 2);
-        assert.strictEqual(run.stderr, "--stack is required\nusage: npm run discover -- --stack <name> [--write] [--terraform-state <state.json>]\n");
+        assert.strictEqual(
+            run.stderr,
+            "error: required option '--stack <name>' not specified\nusage: egress-remediation discover --stack <name> [--write] [--terraform-state <state.json>]\n",
+        );
         assert.strictEqual(run.stdout, "");
     });
 });

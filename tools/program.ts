@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { checkCommand } from "./commands/check";
+import { discoverCommand } from "./commands/discover";
 import { planCommand } from "./commands/plan";
 import { rehearseCommand } from "./commands/rehearse";
 import { rollbackCommand } from "./commands/rollback";
@@ -18,7 +19,7 @@ export function program(): Command {
             .addCommand(checkCommand())
             .addCommand(rollbackCommand())
             .addCommand(rehearseCommand())
-            // discover (#16) goes here: `.addCommand(discoverCommand())`, from tools/commands/discover.ts.
+            .addCommand(discoverCommand())
             .addHelpText(
                 "after",
                 exitCodesHelp(

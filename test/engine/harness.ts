@@ -45,6 +45,8 @@ export const CONFIRMED_VALUES: ReadonlyArray<readonly [string, string]> = [
     ["egress-remediation:ecs.subnetIds[0]", ECS_NETWORK.subnetIds[0]],
     ["egress-remediation:ecs.subnetIds[1]", ECS_NETWORK.subnetIds[1]],
     ["egress-remediation:ecs.api.image", `905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@sha256:${"4f".repeat(32)}`],
+    ["egress-remediation:ecs.api.containerName", "sandbox-broker"],
+    ["egress-remediation:ecs.api.logStreamPrefix", "api"],
     ["egress-remediation:ecs.adopt.workerService", "false"],
     ["egress-remediation:ecs.adopt.workerLogGroup", "false"],
 ];
