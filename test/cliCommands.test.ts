@@ -54,7 +54,8 @@ describe("egress-remediation (the command-line tool)", () => {
             runCli(["check", "--out", checkOut, SEED]),
             runCli(["plan", "--stack", "prod", "--out", before_], { cwd: noNat }),
             runCli(["plan", "--stack", "prod"], { cwd: misspelt }),
-            runCli(["rollback", "--stack", "prod"], { env: noPulumi }),
+            // --state needs no git (the config rollback would first check git and the checkout), so this reaches the Pulumi CLI.
+            runCli(["rollback", "--stack", "prod", "--state", "3"], { env: noPulumi }),
             runCli(["plan", "--stack", "prod"], { cwd: decommissioned }),
         ]);
         Object.assign(runs, { check, beforeRun, namespace, rollbackNoCli, decommission });
@@ -75,7 +76,10 @@ describe("egress-remediation (the command-line tool)", () => {
         for (const [run, usage] of [
             [runs.planHelp, "Usage: egress-remediation plan [--stack <name>] [--json] [--out <file>]"],
             [runs.checkHelp, "Usage: egress-remediation check [--json] [--out <file>] [--policy-config <file>] <file>"],
-            [runs.rollbackHelp, "Usage: egress-remediation rollback --stack <name> [--to <version>] [--yes]"],
+            [
+                runs.rollbackHelp,
+                "Usage: egress-remediation rollback --stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]",
+            ],
         ] as const) {
             assert.strictEqual(run.status, 0, run.stderr);
             assert.strictEqual(run.stderr, "");

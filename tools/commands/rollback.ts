@@ -5,7 +5,10 @@ import { exitCodesHelp } from "./usage";
 interface RollbackOptions {
     readonly stack: string;
     readonly to?: number;
+    readonly state?: number;
     readonly yes?: boolean;
+    readonly write?: "stack-file" | "revert";
+    readonly backupDir?: string;
 }
 
 function updateVersion(value: string): number {
@@ -13,61 +16,50 @@ function updateVersion(value: string): number {
     return Number(value);
 }
 
-/**
- * Adapter onto today's rollback (tools/rollback/*): selects the stack through the Automation API
- * and hands over to runRollback. The rollback's own logic stays in its modules.
- */
+/** Adapter onto tools/rollback/command.ts, which holds the rollback and its exit codes. */
 async function rollback(options: RollbackOptions): Promise<number> {
-    const path = await import("path");
     const { ROOT } = await import("../offline/stackFiles");
-    const { AutomationStack } = await import("../rollback/automationStack");
-    const { RollbackRefused } = await import("../rollback/planRollback");
-    const { runRollback } = await import("../rollback/runRollback");
-
-    let stack;
+    const { rollbackCommand } = await import("../rollback/command");
+    const { UsageError, validateArgs } = await import("../rollback/options");
+    const args = { stack: options.stack, to: options.to, state: options.state, yes: options.yes === true, write: options.write, backupDir: options.backupDir };
     try {
-        stack = await AutomationStack.select(options.stack, ROOT);
+        validateArgs(args);
     } catch (error) {
-        const message = String((error as Error).message);
-        if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message)) {
-            return stop(
-                "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview` and `up`); install it, run `pulumi login`, and retry",
-            );
-        }
-        return stop(`cannot select stack ${options.stack}: ${message.split("\n")[0]}`);
+        if (error instanceof UsageError) return stop(error.message);
+        throw error;
     }
-    try {
-        await runRollback(stack, {
-            to: options.to,
-            yes: options.yes === true,
-            policyPack: path.join(ROOT, "policies"),
-            // The rollback's report (config diff, preview) is what the user asked for: stdout.
-            print: (line) => process.stdout.write(`${line}\n`),
-        });
-    } catch (error) {
-        if (error instanceof RollbackRefused) return stop(`rollback refused: ${error.message}`);
-        return stop(String((error as Error).message).split("\n")[0], 1);
-    }
-    return 0;
+    return rollbackCommand(args, ROOT);
 }
 
 export function rollbackCommand(): Command {
     return new Command("rollback")
-        .summary("restore the config of the last good update, preview it, apply with --yes")
+        .summary("return the stack to its last good update (its commit and config), or restore a prior state")
         .description(
-            "Reads the stack's history (Pulumi CLI and backend login needed), picks the newest succeeded update before the current one " +
-                "(or --to), prints the config difference with secrets hidden, restores that config and previews it with the policy pack. " +
-                "Nothing is applied without --yes; every refusal leaves the config as it was.",
+            "Runs the program of the commit the last good update (or --to) ran from, in a temporary git worktree, with the config it recorded; " +
+                "previews it with the policy pack and applies it only with --yes, then says what to commit (--write writes it). " +
+                "--state restores the checkpoint an update left, without touching cloud resources. Pulumi CLI, git and a backend login needed.",
         )
-        .usage("--stack <name> [--to <version>] [--yes]")
+        .usage("--stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]")
         .requiredOption("--stack <name>", "stack to roll back")
-        .option("--to <version>", "update version to restore (default: the newest succeeded one before the current)", updateVersion)
-        .option("--yes", "apply the rollback with `pulumi up` after the preview")
+        .option("--to <version>", "update version to return to (default: the newest succeeded one before the current)", updateVersion)
+        .option("--state <version>", "restore the state checkpoint this update left instead (no cloud change)", updateVersion)
+        .option("--yes", "apply: pulumi up held to the preview's plan, or the state import")
+        .option("--write <what>", "after the rollback, write stack-file (the restored Pulumi.<stack>.yaml) or revert (a branch reverting the bad commits)")
+        .option("--backup-dir <dir>", "--state: where to save the current state before importing (default: the working directory)")
         .addHelpText(
             "after",
             exitCodesHelp(
-                ["0  previewed (or applied with --yes)", "1  the preview or update failed", "2  bad usage, or the rollback was refused (one line on stderr)"],
-                ["egress-remediation rollback --stack prod", "egress-remediation rollback --stack prod --to 12 --yes"],
+                [
+                    "0    previewed, applied, or nothing to do",
+                    "1    the preview, update or import failed",
+                    "2    bad usage, a missing tool, or the rollback was refused (one line on stderr)",
+                    "130  interrupted (SIGINT); 143 (SIGTERM): the temporary worktree is removed",
+                ],
+                [
+                    "egress-remediation rollback --stack prod",
+                    "egress-remediation rollback --stack prod --to 12 --yes --write revert",
+                    "egress-remediation rollback --stack prod --state 14",
+                ],
             ),
         )
         .action(async (options: RollbackOptions) => {
