@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { stop } from "../cli";
 import { exitCodesHelp } from "./usage";
 
 interface RollbackOptions {
@@ -15,50 +16,49 @@ function updateVersion(value: string): number {
     return Number(value);
 }
 
-function writeMode(value: string): "stack-file" | "revert" {
-    if (value !== "stack-file" && value !== "revert") throw new InvalidArgumentError("must be stack-file or revert.");
-    return value;
-}
-
-/** The rollback's own logic and its refusals live in tools/rollback/; this only maps the options. */
+/** Adapter onto tools/rollback/command.ts, which holds the rollback and its exit codes. */
 async function rollback(options: RollbackOptions): Promise<number> {
     const { ROOT } = await import("../offline/stackFiles");
-    const { rollbackCommand: run } = await import("../rollback/command");
-    return run(
-        { stack: options.stack, to: options.to, state: options.state, yes: options.yes === true, write: options.write, backupDir: options.backupDir },
-        ROOT,
-    );
+    const { rollbackCommand } = await import("../rollback/command");
+    const { UsageError, validateArgs } = await import("../rollback/options");
+    const args = { stack: options.stack, to: options.to, state: options.state, yes: options.yes === true, write: options.write, backupDir: options.backupDir };
+    try {
+        validateArgs(args);
+    } catch (error) {
+        if (error instanceof UsageError) return stop(error.message);
+        throw error;
+    }
+    return rollbackCommand(args, ROOT);
 }
 
 export function rollbackCommand(): Command {
     return new Command("rollback")
-        .summary("roll the cloud back to the last good update (or the state to a prior checkpoint); apply with --yes")
+        .summary("return the stack to its last good update (its commit and config), or restore a prior state")
         .description(
-            "Config rollback (default): runs the program of the last good update's own commit, in a temporary git worktree, with that " +
-                "update's config; previews it with the policy pack and applies it only with --yes, then says (or, with --write, writes) what " +
-                "to commit so the repository agrees with the stack. State restore (--state): shows what a prior checkpoint holds that the " +
-                "current state lacks or differs in, and with --yes imports it after saving the current state; no cloud resource is touched.",
+            "Runs the program of the commit the last good update (or --to) ran from, in a temporary git worktree, with the config it recorded; " +
+                "previews it with the policy pack and applies it only with --yes, then says what to commit (--write writes it). " +
+                "--state restores the checkpoint an update left, without touching cloud resources. Pulumi CLI, git and a backend login needed.",
         )
         .usage("--stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]")
         .requiredOption("--stack <name>", "stack to roll back")
-        .option("--to <version>", "update version to restore (default: the newest succeeded one before the current)", updateVersion)
-        .option("--state <version>", "restore the state checkpoint that update left instead (no cloud change)", updateVersion)
-        .option("--yes", "apply: `pulumi up` for a config rollback, `pulumi stack import` for --state")
-        .option("--write <what>", "with --yes: write the restored stack file, or `git revert` the bad commit (stack-file | revert)", writeMode)
-        .option("--backup-dir <dir>", "with --state: where to save the current state first (default: the working directory)")
+        .option("--to <version>", "update version to return to (default: the newest succeeded one before the current)", updateVersion)
+        .option("--state <version>", "restore the state checkpoint this update left instead (no cloud change)", updateVersion)
+        .option("--yes", "apply: pulumi up held to the preview's plan, or the state import")
+        .option("--write <what>", "after the rollback, write stack-file (the restored Pulumi.<stack>.yaml) or revert (a branch reverting the bad commits)")
+        .option("--backup-dir <dir>", "--state: where to save the current state before importing (default: the working directory)")
         .addHelpText(
             "after",
             exitCodesHelp(
                 [
-                    "0  previewed (or applied with --yes)",
-                    "1  the preview or update failed",
-                    "2  bad usage, or the rollback was refused (one line on stderr)",
-                    "130/143  interrupted (SIGINT/SIGTERM); your checkout and stack file are as they were",
+                    "0    previewed, applied, or nothing to do",
+                    "1    the preview, update or import failed",
+                    "2    bad usage, a missing tool, or the rollback was refused (one line on stderr)",
+                    "130  interrupted (SIGINT); 143 (SIGTERM): the temporary worktree is removed",
                 ],
                 [
                     "egress-remediation rollback --stack prod",
                     "egress-remediation rollback --stack prod --to 12 --yes --write revert",
-                    "egress-remediation rollback --stack prod --state 11",
+                    "egress-remediation rollback --stack prod --state 14",
                 ],
             ),
         )

@@ -10,6 +10,9 @@ import { RollbackFailed, runRollback } from "./runRollback";
 import { runStateRestore } from "./stateRestore";
 import { OpenStack } from "./stackOperations";
 
+/** A tool the rollback drives is not installed: said as is, without "refused". */
+export class MissingTool extends Error {}
+
 const NO_CLI =
     "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview`, `up` and `stack import`); install it, run `pulumi login`, and retry";
 
@@ -19,7 +22,7 @@ const openStack: OpenStack = async (stackName, workDir) => {
         return await AutomationStack.open(stackName, workDir);
     } catch (error) {
         const message = String((error as Error).message);
-        if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message) && !/no stack named/i.test(message)) throw new RollbackRefused(NO_CLI);
+        if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message) && !/no stack named/i.test(message)) throw new MissingTool(NO_CLI);
         throw new RollbackRefused(`cannot select stack ${stackName}: ${message.split("\n").find((l) => /error/i.test(l)) ?? message.split("\n")[0]}`);
     }
 };
@@ -59,6 +62,10 @@ export async function rollbackCommand(args: RollbackArgs, projectDir: string, op
                 `rollback interrupted by ${(interruption ?? (error as Interrupted)).signal}; your checkout and its stack file are as they were${detail}\n`,
             );
             return (interruption ?? (error as Interrupted)).exitCode;
+        }
+        if (error instanceof MissingTool || (error instanceof GitError && /needs git on PATH/.test(error.message))) {
+            process.stderr.write(`${error.message}\n`);
+            return 2;
         }
         if (error instanceof RollbackRefused || error instanceof GitError || error instanceof UsageError) {
             process.stderr.write(`rollback refused: ${(error as Error).message}\n`);
