@@ -9,23 +9,21 @@ import { packageVersion } from "./version";
 
 /** The one command-line tool: `egress-remediation <command>`; `npm run <command>` are aliases. */
 export function program(): Command {
-    return (
-        new Command("egress-remediation")
-            .description("Offline plan, policy check and rollback for the egress-remediation Pulumi stacks (App Runner NAT egress, ECS sandbox-broker).")
-            .version(packageVersion(), "-V, --version", "print the version")
-            .helpOption("-h, --help", "show help (also: <command> --help)")
-            .helpCommand("help [command]", "show help for a command")
-            .addCommand(planCommand())
-            .addCommand(checkCommand())
-            .addCommand(rollbackCommand())
-            .addCommand(rehearseCommand())
-            .addCommand(discoverCommand())
-            .addHelpText(
-                "after",
-                exitCodesHelp(
-                    ["0  success", "1  mandatory policy violations (plan, check) or a failed rollback", "2  bad usage or input (one line on stderr)"],
-                    ["egress-remediation plan --stack prod", "egress-remediation check --json stack.json", "egress-remediation rollback --stack prod"],
-                ),
-            )
-    );
+    return new Command("egress-remediation")
+        .description("Offline plan, policy check and rollback for the egress-remediation Pulumi stacks (App Runner NAT egress, ECS sandbox-broker).")
+        .version(packageVersion(), "-V, --version", "print the version")
+        .helpOption("-h, --help", "show help (also: <command> --help)")
+        .helpCommand("help [command]", "show help for a command")
+        .addCommand(planCommand())
+        .addCommand(checkCommand())
+        .addCommand(rollbackCommand())
+        .addCommand(rehearseCommand())
+        .addCommand(discoverCommand())
+        .addHelpText(
+            "after",
+            exitCodesHelp(
+                ["0  success", "1  mandatory policy violations (plan, check) or a failed rollback", "2  bad usage or input (one line on stderr)"],
+                ["egress-remediation plan --stack prod", "egress-remediation check --json stack.json", "egress-remediation rollback --stack prod"],
+            ),
+        );
 }
