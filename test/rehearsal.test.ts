@@ -4,6 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { locateCli, NoCliError } from "../tools/engine/locateCli";
 import { takeOutSecureValues } from "../tools/engine/rehearsal";
+import { EngineSandbox } from "../tools/engine/sandbox";
+import { recordedAccount } from "../simulator/recordedAccount";
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-test-"));
@@ -75,3 +77,39 @@ describe("rehearsal", () => {
         assert.match(text, /plain: 1/);
     });
 });
+
+describe("engine sandbox", () => {
+    it("puts the simulated provider first on the PATH and hides every AWS credential of the caller", () => {
+        const saved = process.env.AWS_ACCESS_KEY_ID;
+        process.env.AWS_ACCESS_KEY_ID = "AKIA-CALLER-CANARY";
+        const cliDir = fakeEngine(path.join(tempDir(), "cli"));
+        const first = EngineSandbox.create({ cliDir, account: recordedAccount(), projectDir: tempProject() });
+        const second = EngineSandbox.create({ cliDir, account: recordedAccount(), projectDir: tempProject() });
+        try {
+            const dirs = String(first.env.PATH).split(path.delimiter);
+            assert.strictEqual(path.basename(path.dirname(dirs[0])), "simulator");
+            assert.strictEqual(dirs[1], cliDir);
+            assert.strictEqual(first.env.AWS_ACCESS_KEY_ID, undefined);
+            assert.deepStrictEqual(
+                [first.env.AWS_SHARED_CREDENTIALS_FILE, first.env.AWS_CONFIG_FILE, first.env.AWS_EC2_METADATA_DISABLED],
+                ["/dev/null", "/dev/null", "true"],
+            );
+            assert.match(String(first.env.PULUMI_BACKEND_URL), /^file:\/\/.*egress-engine-/);
+            assert.notStrictEqual(first.env.PULUMI_CONFIG_PASSPHRASE, second.env.PULUMI_CONFIG_PASSPHRASE);
+        } finally {
+            if (saved === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+            else process.env.AWS_ACCESS_KEY_ID = saved;
+            first.dispose();
+            second.dispose();
+        }
+        assert.ok(!fs.existsSync(first.root));
+    });
+});
+
+/** A minimal project folder to copy: the sandbox links its node_modules. */
+function tempProject(): string {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    return dir;
+}

@@ -1,4 +1,5 @@
 import { spawn } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -71,10 +72,15 @@ function sandboxEnvironment(root: string, options: SandboxOptions, accountFile: 
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AWS_|PULUMI_)/.test(key)));
     return {
         ...inherited,
-        PATH: [options.cliDir, SIMULATOR_BIN, process.env.PATH].join(path.delimiter),
+        // The simulator first: a folder that also holds a real pulumi-resource-aws (some installs ship one beside
+        // the CLI) must never win. And no credentials of the user's can be found, should any real provider start.
+        PATH: [SIMULATOR_BIN, options.cliDir, process.env.PATH].join(path.delimiter),
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_EC2_METADATA_DISABLED: "true",
         PULUMI_HOME: path.join(root, "home"),
         PULUMI_BACKEND_URL: `file://${path.join(root, "backend")}`,
-        PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "simulated-account-passphrase",
+        PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? randomBytes(24).toString("base64"),
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         // The test suite type-checks once with tsc; each engine run only transpiles the program.
