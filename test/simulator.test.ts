@@ -210,7 +210,15 @@ describe("simulated AWS account", () => {
             assert.match(task.id, /:task-definition\/sandbox-broker:9$/);
             const read = await aws.read("sandbox-broker-cluster/sandbox-broker", urn(T.ecsService, "api"));
             assert.strictEqual(read.id, "arn:aws:ecs:eu-central-1:905418046272:service/sandbox-broker-cluster/sandbox-broker");
-            assert.strictEqual((await aws.read("sandbox-broker-cluster/nothing", urn(T.ecsService, "api"))).id, "");
+            // An import of what is not there is refused by name; a refresh of what is gone answers an empty id.
+            await assert.rejects(
+                aws.read("sandbox-broker-cluster/nothing", urn(T.ecsService, "api")),
+                /importing aws:ecs\/service:Service sandbox-broker-cluster\/nothing: no such resource/,
+            );
+            assert.strictEqual(
+                (await aws.read("arn:aws:ecs:eu-central-1:905418046272:service/sandbox-broker-cluster/gone", urn(T.ecsService, "api"), { name: "gone" })).id,
+                "",
+            );
         });
     });
 
