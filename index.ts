@@ -4,6 +4,7 @@ import { DataStoreAccess } from "./components/dataStoreAccess";
 import { EcsWorker } from "./components/ecsWorker";
 import { partOptions } from "./components/adopt";
 import { accountProvider } from "./components/providers";
+import { secretStoreFor, splitSecrets } from "./components/secretStore";
 import { VpcEgress } from "./components/vpcEgress";
 import { asRunError, loadStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
@@ -57,6 +58,8 @@ if (appRunner) {
         },
         partOptions(appRunnerProvider, appRunner.decommission),
     );
+    const secrets = splitSecrets(appRunner.service.secrets);
+    const store = secretStoreFor("app-secrets", appRunner.service.name, [secrets.stored], partOptions(appRunnerProvider, appRunner.decommission));
     service = new AppRunnerService(
         "app",
         {
@@ -68,8 +71,10 @@ if (appRunner) {
             memory: appRunner.service.memory,
             healthCheck: appRunner.service.healthCheck,
             env: appRunner.service.env,
-            secrets: appRunner.service.secrets,
+            secrets: secrets.arns,
             account: appRunner.account,
+            storedSecrets: store?.resolve(secrets.stored),
+            secretsReady: store?.versions,
             autoScaling: appRunner.service.autoScaling,
             vpcConnectorArn: egress.routedConnectorArn,
             adoptServiceArn: appRunner.adopt.serviceArn,
@@ -81,6 +86,13 @@ if (appRunner) {
 const ecsSharesEgressVpc = ecs !== undefined && ecs.vpcId === undefined;
 if (ecs) {
     const provider = accountProvider("ecs-account", ecs.account, config.tags);
+    const store = secretStoreFor(
+        "workloads-secrets",
+        ecs.name,
+        [ecs.api.secrets, ecs.worker.secrets],
+        partOptions(provider, ecs.decommission),
+        ecs.secretsKmsKeyArn,
+    );
     workloads = new EcsWorker(
         "workloads",
         {
@@ -92,8 +104,11 @@ if (ecs) {
             subnetIds: ecs.subnetIds ?? egress!.connectorSubnetIds,
             assignPublicIp: ecs.assignPublicIp,
             logRetentionDays: ecs.logRetentionDays,
-            api: ecs.api,
-            worker: ecs.worker,
+            account: ecs.account,
+            secretsKmsKeyArn: ecs.secretsKmsKeyArn,
+            api: { ...ecs.api, secrets: store?.resolve(ecs.api.secrets) ?? ecs.api.secrets },
+            worker: { ...ecs.worker, secrets: store?.resolve(ecs.worker.secrets) ?? ecs.worker.secrets },
+            secretsReady: store?.versions,
             adopt: ecs.adopt,
         },
         partOptions(provider, ecs.decommission),

@@ -5,6 +5,7 @@ import { formatProblem } from "../policies/lib/problems";
 import { parseImage, unpinnedImageReason } from "../policies/lib/images";
 import { keptResourceOptions } from "./adopt";
 import { APP_RUNNER_SERVICE } from "./liveProperties";
+import { secretReadStatements } from "./secretAccess";
 import { resolveSecretReference, secretReferenceProblem, SecretReference } from "./secretReference";
 
 export interface HealthCheck {
@@ -44,6 +45,10 @@ export interface AppRunnerServiceArgs {
     readonly secrets?: Readonly<Record<string, string>>;
     /** Account and region where secret names are resolved (the service's own). */
     readonly account: { readonly id: string; readonly region: string };
+    /** Secrets this stack stores (SecretStore ARNs), injected like `secrets`; the instance role may read them. */
+    readonly storedSecrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Resources that give the stored secrets their values: the service deploys after them. */
+    readonly secretsReady?: pulumi.Resource[];
     /**
      * Connector ARN for VPC egress. Pass VpcEgress.routedConnectorArn so the service is only
      * deployed once its subnets have a way out.
@@ -87,6 +92,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const access = args.accessRoleArn ? { arn: pulumi.output(args.accessRoleArn), permissions: [] } : this.createAccessRole(name);
         const secrets = Object.entries(args.secrets ?? {}).map(([key, ref]) => ({ key, ...resolveSecretReference(ref, args.account) }));
         const instance = this.createInstanceRole(name, secrets);
+        const readStored = this.allowStoredSecrets(name, instance.role, Object.values(args.storedSecrets ?? {}), args.account);
 
         const autoScaling = args.autoScaling
             ? new aws.apprunner.AutoScalingConfigurationVersion(
@@ -116,7 +122,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
                         imageConfiguration: {
                             port: String(args.port ?? 8000),
                             runtimeEnvironmentVariables: { ...(args.env ?? {}) },
-                            runtimeEnvironmentSecrets: Object.fromEntries(secrets.map((secret) => [secret.key, this.fullArnOf(secret)])),
+                            runtimeEnvironmentSecrets: {
+                                ...Object.fromEntries(secrets.map((secret) => [secret.key, this.fullArnOf(secret)])),
+                                ...(args.storedSecrets ?? {}),
+                            },
                         },
                     },
                 },
@@ -140,7 +149,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 importId: args.adoptServiceArn,
                 properties: APP_RUNNER_SERVICE,
                 alsoLeftAlone: args.autoScaling ? [] : ["autoScalingConfigurationArn"],
-                dependsOn: [...access.permissions, ...instance.permissions],
+                dependsOn: [...access.permissions, ...instance.permissions, ...(readStored ? [readStored] : []), ...(args.secretsReady ?? [])],
             }),
         );
 
@@ -162,6 +171,18 @@ export class AppRunnerService extends pulumi.ComponentResource {
             { parent: this },
         );
         return { arn: role.arn, permissions: [attachment] };
+    }
+
+    /** Secrets this stack stores: their complete ARNs are known only as Outputs, so they get their own policy. */
+    private allowStoredSecrets(
+        name: string,
+        role: aws.iam.Role,
+        arns: pulumi.Input<string>[],
+        account: AppRunnerServiceArgs["account"],
+    ): aws.iam.RolePolicy | undefined {
+        if (arns.length === 0) return undefined;
+        const policy = pulumi.all(arns).apply((list) => JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(list, account) }));
+        return new aws.iam.RolePolicy(`${name}-read-stored-secrets`, { role: role.id, policy }, { parent: this });
     }
 
     /** The role the running service assumes; it may read exactly the configured secrets. */

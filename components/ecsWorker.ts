@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { unpinnedImageReason } from "../policies/lib/images";
 import { keptResourceOptions } from "./adopt";
 import { ECS_SERVICE, LOG_GROUP } from "./liveProperties";
+import { secretReadStatements } from "./secretAccess";
+import { secretReferenceProblem } from "./secretReference";
 
 export interface TaskSpec {
     /** Image with a pinned tag or digest; `latest` is refused. */
@@ -13,6 +15,8 @@ export interface TaskSpec {
     readonly memory?: number;
     readonly command?: readonly string[];
     readonly env?: Readonly<Record<string, string>>;
+    /** Env var name → Secrets Manager or SSM parameter ARN, injected by ECS at launch (`valueFrom`). */
+    readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
     readonly desiredCount: number;
     /** The container's name (a load balancer targets it by name). @default "api" or "worker" */
     readonly containerName?: string;
@@ -41,6 +45,12 @@ export interface EcsWorkerArgs {
     readonly assignPublicIp?: boolean;
     /** @default 30 */
     readonly logRetentionDays?: number;
+    /** Account and region of the tasks: secret names resolve there. */
+    readonly account: { readonly id: string; readonly region: string };
+    /** Customer-managed KMS key of the secrets; the execution role gets `kms:Decrypt` on it. */
+    readonly secretsKmsKeyArn?: string;
+    /** Resources that give the secrets their values (a SecretStore's versions): tasks start after them. */
+    readonly secretsReady?: pulumi.Resource[];
     readonly api: TaskSpec & {
         readonly containerPort: number;
         /** A load balancer in front of the API; enables the health-check grace period. */
@@ -65,6 +75,17 @@ export function ecsWorkerProblems(args: EcsWorkerArgs): string[] {
         ["worker.desiredCount", args.worker.desiredCount],
     ] as const) {
         if (!Number.isInteger(count) || count < 0) problems.push(`\`${key}\` must be a whole number ≥ 0; got ${count}`);
+    }
+    for (const [role, spec] of [
+        ["api", args.api],
+        ["worker", args.worker],
+    ] as const) {
+        for (const [envName, ref] of Object.entries(spec.secrets ?? {})) {
+            // ARNs of secrets this stack creates are Outputs, complete by construction.
+            const problem = typeof ref === "string" ? secretReferenceProblem(ref) : undefined;
+            if (problem) problems.push(`\`${role}.secrets.${envName}\` ${problem}`);
+            if (envName in (spec.env ?? {})) problems.push(`\`${role}.env.${envName}\` is also in secrets; keep it in secrets only`);
+        }
     }
     return problems;
 }
@@ -140,6 +161,8 @@ export class EcsWorker extends pulumi.ComponentResource {
             { role: executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
             { parent: this },
         );
+        const readSecrets = this.readSecretsPolicy(name, executionRole, [args.api, args.worker], args.account, args.secretsKmsKeyArn);
+        const secretsPermissions = [...(readSecrets ? [readSecrets] : []), ...(args.secretsReady ?? [])];
 
         const retentionInDays = args.logRetentionDays ?? 30;
         const roles = [
@@ -182,7 +205,7 @@ export class EcsWorker extends pulumi.ComponentResource {
                     memory: String(spec.memory ?? 1024),
                     executionRoleArn: executionRole.arn,
                     taskRoleArn: spec.taskRoleArn,
-                    containerDefinitions: logGroup.name.apply((group) =>
+                    containerDefinitions: pulumi.all([logGroup.name, pulumi.output(spec.secrets ?? {})]).apply(([group, secrets]) =>
                         JSON.stringify([
                             {
                                 name: containerName,
@@ -191,6 +214,9 @@ export class EcsWorker extends pulumi.ComponentResource {
                                 ...(spec.command ? { command: spec.command } : {}),
                                 ...(port ? { portMappings: [{ containerPort: port, hostPort: port, protocol: "tcp" }] } : {}),
                                 environment: Object.entries(spec.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+                                ...(Object.keys(secrets).length
+                                    ? { secrets: Object.entries(secrets).map(([envName, valueFrom]) => ({ name: envName, valueFrom })) }
+                                    : {}),
                                 logConfiguration: {
                                     logDriver: "awslogs",
                                     options: {
@@ -203,7 +229,8 @@ export class EcsWorker extends pulumi.ComponentResource {
                         ]),
                     ),
                 },
-                { parent: this, dependsOn: [executionPolicy] },
+                // Tasks fetch their secrets with the execution role when they start.
+                { parent: this, dependsOn: [executionPolicy, ...secretsPermissions] },
             );
             const withLb = role === "api" && lb !== undefined;
             const placement = spec.capacityProviderStrategy?.length
@@ -232,7 +259,7 @@ export class EcsWorker extends pulumi.ComponentResource {
                 keptResourceOptions(this, {
                     importId: adoptService ? `${args.clusterName}/${service}` : undefined,
                     properties: ECS_SERVICE,
-                    dependsOn: [executionPolicy, ...(withLb && lbIngress ? [lbIngress] : [])],
+                    dependsOn: [executionPolicy, ...secretsPermissions, ...(withLb && lbIngress ? [lbIngress] : [])],
                 }),
             );
             taskDefinitions[role] = taskDefinition;
@@ -250,5 +277,19 @@ export class EcsWorker extends pulumi.ComponentResource {
             workerTaskDefinitionArn: this.workerTaskDefinitionArn,
             tasksSecurityGroupId: this.tasksSecurityGroupId,
         });
+    }
+
+    /** The execution role may read exactly the secrets the API and worker reference, and nothing else. */
+    private readSecretsPolicy(
+        name: string,
+        role: aws.iam.Role,
+        specs: { secrets?: Readonly<Record<string, pulumi.Input<string>>> }[],
+        account: { id: string; region: string },
+        kmsKeyArn?: string,
+    ) {
+        const refs = specs.flatMap((s) => Object.values(s.secrets ?? {}));
+        if (refs.length === 0) return undefined;
+        const policy = pulumi.all(refs).apply((arns) => JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(arns, account, kmsKeyArn) }));
+        return new aws.iam.RolePolicy(`${name}-read-secrets`, { role: role.id, policy }, { parent: this });
     }
 }

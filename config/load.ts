@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./schema";
 import { namespaceProblems } from "./hints";
+import { runtimeSecretKeys, secretConfigProblems, unreadSecretKeyWarnings } from "./secretConfig";
 import { ConfigError, PROJECT, projectConfigFrom, projectKeyOf, validateStackConfig } from "./validate";
 
 /**
@@ -10,27 +11,14 @@ import { ConfigError, PROJECT, projectConfigFrom, projectKeyOf, validateStackCon
 export function loadStackConfig(): StackConfig {
     const all = pulumi.runtime.allConfig();
     const raw = projectConfigFrom(all);
-    const secretKeys = new Set(
-        secretConfigKeys()
-            .map(projectKeyOf)
-            .filter((k): k is string => k !== undefined),
-    );
+    const secretFullKeys = runtimeSecretKeys();
+    for (const warning of unreadSecretKeyWarnings(secretFullKeys)) void pulumi.log.warn(warning);
+    const secretKeys = new Set(secretFullKeys.map(projectKeyOf).filter((k): k is string => k !== undefined));
     const result = validateStackConfig(raw, secretKeys);
     const misplaced = namespaceProblems(Object.keys(all), PROJECT);
-    if (!result.ok || misplaced.length > 0) {
-        throw new ConfigError([...misplaced, ...(result.ok ? [] : result.problems)]);
-    }
+    const problems = [...misplaced, ...secretConfigProblems(secretFullKeys, Object.keys(all)), ...(result.ok ? [] : result.problems)];
+    if (problems.length > 0 || !result.ok) throw new ConfigError(problems);
     return result.config;
-}
-
-/** Keys set with `pulumi config set --secret`, as the language host passes them to the program. */
-function secretConfigKeys(): string[] {
-    try {
-        const keys: unknown = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS ?? "[]");
-        return Array.isArray(keys) ? keys.map(String) : [];
-    } catch {
-        return [];
-    }
 }
 
 /** Re-throws config errors as a RunError so `pulumi preview` shows the lines, not a trace. */

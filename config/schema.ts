@@ -5,17 +5,49 @@ import { natLayoutProblems } from "../components/natLayout";
 import { secretReferenceProblem } from "../components/secretReference";
 import { decommissionProblem, unverifiedKeyProblem } from "./adoption";
 import { cidrWithPrefix, fargateSizeCheck, uniqueIds } from "./fields";
+import { credentialValueReason, looksRandom, secretLookingReason } from "./secretDetection";
+import { SECRET_VALUE_NAME, secretValueProblems, storedSecretName } from "./secretValues";
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as us-east-1");
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
+/** A Secrets Manager or SSM reference, or `secretValues.NAME` (a value this stack stores). */
 const secretReference = z.string().superRefine((reference, ctx) => {
+    if (storedSecretName(reference) !== undefined) return;
     const problem = secretReferenceProblem(reference);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem} (secretValues.NAME is also accepted)` });
+    // A plaintext token passes as a secret *name*; it would then sit in the task definition or a lookup error.
+    else if (!reference.startsWith("arn:") && (credentialValueReason(reference) || looksRandom(reference))) {
+        ctx.addIssue({
+            code: "custom",
+            message: "looks like a secret value, not a secret's name; store the value in Secrets Manager (or secretValues) and reference it here",
+        });
+    }
 });
 /** An existing rule's id, or `create` once it is confirmed that no such rule exists. */
 const ruleIdOrCreate = z.string().regex(/^(sgr-[0-9a-f]{8,17}|create)$/, 'must be a security group rule id (sgr-…) or "create" (confirmed absent)');
+/** Env var names the secret detector flags but that hold no secret (a git SHA, a public key id). */
+const envNotSecret = z.array(z.string()).default([]);
+
+/** Plain env may not hold what belongs in `secrets`: a name in both, or a value that looks like a secret. */
+function envProblems(
+    service: { env: Record<string, string>; secrets: Record<string, string>; envNotSecret: string[] },
+    ctx: z.RefinementCtx,
+    secretsKey: string,
+): void {
+    for (const [key, value] of Object.entries(service.env)) {
+        if (key in service.secrets) ctx.addIssue({ code: "custom", path: ["env", key], message: "is also a secret; keep it in secrets only" });
+        const reason = secretLookingReason(key, value, service.envNotSecret);
+        if (reason) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["env", key],
+                message: `looks like a secret (${reason}); store it in Secrets Manager or SSM and reference its ARN in \`${secretsKey}.${key}\``,
+            });
+        }
+    }
+}
 const port = z.number().int().min(1).max(65535);
 
 const pinnedImage = z.string().superRefine((image, ctx) => {
@@ -59,6 +91,7 @@ const appRunnerServiceSchema = z
         memory: z.union([z.string(), z.number()]).default("2 GB"),
         healthCheck: healthCheckSchema.default({ protocol: "HTTP" }),
         env: z.record(z.string(), z.string()).default({}),
+        envNotSecret,
         secrets: z.record(z.string(), secretReference).default({}),
         autoScaling: z
             .object({ minSize: z.number().int().min(1).max(25), maxSize: z.number().int().min(1).max(25), maxConcurrency: z.number().int().min(1).max(200) })
@@ -70,12 +103,7 @@ const appRunnerServiceSchema = z
     .superRefine((service, ctx) => {
         const problem = instanceSizeProblem(service.cpu, service.memory);
         if (problem) ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
-        for (const key of Object.keys(service.env)) {
-            if (key in service.secrets) ctx.addIssue({ code: "custom", path: ["env", key], message: "is also a secret; keep it in secrets only" });
-            if (/SECRET|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL/i.test(key)) {
-                ctx.addIssue({ code: "custom", path: ["env", key], message: "looks like a secret; move it to `secrets` as a Secrets Manager/SSM ARN" });
-            }
-        }
+        envProblems(service, ctx, "appRunner.service.secrets");
     });
 
 const networkSchema = z
@@ -193,6 +221,9 @@ const ecsTaskSchema = {
         )
         .min(1)
         .optional(),
+    envNotSecret,
+    /** Env var name → Secrets Manager or SSM reference, or secretValues.NAME, injected by ECS (`valueFrom`). */
+    secrets: z.record(z.string(), secretReference).default({}),
 };
 
 export const ecsSchema = z
@@ -208,6 +239,11 @@ export const ecsSchema = z
         vpcId: awsId("vpc").optional(),
         subnetIds: uniqueIds(awsId("subnet")).optional(),
         assignPublicIp: z.boolean().default(false),
+        /** Customer-managed KMS key that encrypts the tasks' secrets; the execution role may decrypt with it. */
+        secretsKmsKeyArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, "must be a KMS key ARN (arn:aws:kms:…:key/…; an alias matches nothing in IAM)")
+            .optional(),
         logRetentionDays: z
             .number()
             .refine(
@@ -223,7 +259,8 @@ export const ecsSchema = z
                 loadBalancer: loadBalancerSchema.optional(),
             })
             .strict()
-            .superRefine(fargateSizeCheck),
+            .superRefine(fargateSizeCheck)
+            .superRefine((task, ctx) => envProblems(task, ctx, "ecs.api.secrets")),
         worker: z
             .object({
                 ...ecsTaskSchema,
@@ -233,7 +270,8 @@ export const ecsSchema = z
                 stopped: z.boolean().default(false),
             })
             .strict()
-            .superRefine(fargateSizeCheck),
+            .superRefine(fargateSizeCheck)
+            .superRefine((task, ctx) => envProblems(task, ctx, "ecs.worker.secrets")),
         /** Live resources to import instead of create (the seeds' hand-built API service and its log group). */
         adopt: z
             .object({
@@ -274,6 +312,16 @@ export const stackConfigSchema = z
                     .strict(),
             )
             .default([]),
+        /** Secret values (set with --secret) the program stores in Secrets Manager; referenced as `secretValues.NAME`. */
+        secretValues: z.record(z.string().regex(SECRET_VALUE_NAME, "names must be letters, digits and _"), z.string().min(1)).default({}),
+    })
+    .superRefine((stack, ctx) => {
+        const maps = {
+            "appRunner.service.secrets": stack.appRunner?.service.secrets ?? {},
+            "ecs.api.secrets": stack.ecs?.api.secrets ?? {},
+            "ecs.worker.secrets": stack.ecs?.worker.secrets ?? {},
+        };
+        for (const { path, message } of secretValueProblems({ secretValues: stack.secretValues, maps })) ctx.addIssue({ code: "custom", path, message });
     })
     .superRefine((stack, ctx) => {
         stack.unverified.forEach(({ key }, i) => {

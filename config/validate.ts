@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { closest, issueHint } from "./hints";
 import { StackConfig, stackConfigSchema } from "./schema";
+import { credentialValueReason, looksRandom, secretNameReason } from "./secretDetection";
 
 export const PROJECT = "egress-remediation";
 const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);
@@ -74,12 +75,32 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
     for (const issue of parsed.success ? [] : parsed.error.issues) {
         const [top, ...rest] = issue.path.map(String);
         const key = `${PROJECT}:${top}${rest.length ? "." + rest.join(".") : ""}`;
-        // A value under `secrets` that is not an ARN may be the secret itself: never echo it.
-        const secret = secretKeys.has(top) || rest.includes("secrets");
         const got = valueAt(raw, issue.path);
-        problems.push(`${key} ${(!secret && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, secret)}`);
+        const hidden = mustNotEcho(issue.path.map(String), got, secretKeys);
+        problems.push(`${key} ${(!hidden && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, hidden)}`);
     }
     return { ok: false, problems };
+}
+
+/**
+ * The schema's own fields are lowerCamelCase (`key`, `secretsKmsKeyArn`): their names say nothing about
+ * the value. Names users choose (env variables, tags) are judged by the secret detector.
+ */
+const SCHEMA_FIELD = /^[a-z][A-Za-z0-9]*$/;
+
+/** Maps whose values may be secrets: a value under `secrets` that is not an ARN may be the secret itself. */
+const SECRET_BEARING = new Set(["env", "secrets", "secretValues"]);
+
+/**
+ * Whether an error line must say `[secret]` instead of the value: under a key set with --secret,
+ * inside env or secrets maps, under a secret-looking name, or when the value itself looks like a
+ * credential or a random token. Errors are printed by CI and pasted into tickets.
+ */
+export function mustNotEcho(path: readonly string[], value: unknown, secretKeys: ReadonlySet<string> = new Set()): boolean {
+    if (secretKeys.has(path[0]) || path.some((p) => SECRET_BEARING.has(p) || (!SCHEMA_FIELD.test(p) && secretNameReason(p) !== undefined))) return true;
+    // Leaves only: an object's own error (an unknown key) never prints its values.
+    const leaves = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+    return leaves.some((text) => credentialValueReason(text) !== undefined || looksRandom(text));
 }
 
 /** The key inside this project's namespace (`egress-remediation:ecs` → `ecs`), or undefined for other namespaces. */

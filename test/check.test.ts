@@ -36,12 +36,12 @@ describe("npm run check (the checker command)", () => {
         Object.assign(runs, { seed, seedTable, preview, advisory, notJson, wrongShape, badConfig, noFile });
     });
 
-    it("--json prints exactly one object with resourcesChecked and violations, and exits 1 on the seeds' rule", () => {
+    it("--json prints exactly one object with resourcesChecked, violations and notEvaluated, and exits 1 on the seeds' rule", () => {
         assert.strictEqual(runs.seed.status, 1);
         const lines = runs.seed.stdout.trim().split("\n");
         assert.strictEqual(lines.length, 1);
         const result = JSON.parse(lines[0]);
-        assert.deepStrictEqual(Object.keys(result), ["resourcesChecked", "violations"]);
+        assert.deepStrictEqual(Object.keys(result), ["resourcesChecked", "violations", "notEvaluated"]);
         assert.strictEqual(result.resourcesChecked, 2);
         assert.deepStrictEqual(Object.keys(result.violations[0]), ["policyName", "enforcementLevel", "urn", "resourceType", "message"]);
         assert.strictEqual(result.violations[0].urn, "urn:pulumi:prod::egress-remediation::aws:ec2/securityGroup:SecurityGroup::nerava-rds-sg");

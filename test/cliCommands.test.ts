@@ -119,7 +119,7 @@ describe("egress-remediation (the command-line tool)", () => {
     it("check --out writes the same JSON --json prints, and still prints the table", () => {
         assert.strictEqual(runs.check.status, 1, runs.check.stderr);
         const written = JSON.parse(fs.readFileSync(checkOut, "utf8"));
-        assert.deepStrictEqual(Object.keys(written), ["resourcesChecked", "violations"]);
+        assert.deepStrictEqual(Object.keys(written), ["resourcesChecked", "violations", "notEvaluated"]);
         assert.strictEqual(written.violations[0].policyName, "no-world-open-database-ingress");
         assert.match(runs.check.stdout, /│ mandatory │ no-world-open-database-ingress/);
     });

@@ -51,15 +51,15 @@ describe("stack config validation", () => {
         );
     });
 
-    it("refuses plaintext secrets and secrets in env", () => {
+    it("refuses plaintext secrets and secrets in env, naming where they go and never echoing them", () => {
         const problems = prodWith((c) => {
             c.appRunner.service.secrets.DATABASE_URL = "postgresql://nerava_admin:pw@nerava-db:5432/nerava";
             c.appRunner.service.env.REDIS_URL = "redis://x";
         });
         assert.deepStrictEqual(problems.sort(), [
-            'egress-remediation:appRunner.service.env.REDIS_URL is also a secret; keep it in secrets only; got "redis://x"',
-            'egress-remediation:appRunner.service.env.REDIS_URL looks like a secret; move it to `secrets` as a Secrets Manager/SSM ARN; got "redis://x"',
-            "egress-remediation:appRunner.service.secrets.DATABASE_URL must be a Secrets Manager secret ARN or name (letters, digits and /_+=.@-), or an SSM parameter ARN, never a value; got [secret]",
+            "egress-remediation:appRunner.service.env.REDIS_URL is also a secret; keep it in secrets only; got [secret]",
+            "egress-remediation:appRunner.service.env.REDIS_URL looks like a secret (its name is a connection string's, which carries credentials); store it in Secrets Manager or SSM and reference its ARN in `appRunner.service.secrets.REDIS_URL`; got [secret]",
+            "egress-remediation:appRunner.service.secrets.DATABASE_URL must be a Secrets Manager secret ARN or name (letters, digits and /_+=.@-), or an SSM parameter ARN, never a value (secretValues.NAME is also accepted); got [secret]",
         ]);
     });
 
@@ -77,7 +77,7 @@ describe("stack config validation", () => {
         });
         assert.deepStrictEqual(problems.sort(), [
             'egress-remediation:appRunner.network.publicSubnetIds subnet-0c3e9b306737c3fb2 is also a connector subnet; the NAT must sit in a public subnet whose default route is an internet gateway; got ["subnet-0c3e9b306737c3fb2"]',
-            'egress-remediation:appRunner.service has unknown key "healthcheckPath"; allowed: name, image, port, accessRoleArn, cpu, memory, healthCheck, env, secrets, autoScaling',
+            'egress-remediation:appRunner.service has unknown key "healthcheckPath"; allowed: name, image, port, accessRoleArn, cpu, memory, healthCheck, env, envNotSecret, secrets, autoScaling',
         ]);
     });
 
@@ -95,7 +95,7 @@ describe("stack config validation", () => {
         assert.deepStrictEqual(validateStackConfig({ appRuner: {} }), {
             ok: false,
             problems: [
-                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified",
+                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified, secretValues",
             ],
         });
         assert.deepStrictEqual(validateStackConfig({}), {

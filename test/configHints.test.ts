@@ -35,7 +35,7 @@ describe("config errors that say what was meant", () => {
         });
         assert.ok(
             problems.includes(
-                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified",
+                "egress-remediation:appRuner is not a known key (did you mean egress-remediation:appRunner?); allowed: appRunner, ecs, tags, unverified, secretValues",
             ),
             problems.join("\n"),
         );

@@ -6,6 +6,7 @@ const args: EcsWorkerArgs = {
     baseName: "sandbox-broker",
     clusterName: "sandbox-broker-cluster",
     region: "eu-central-1",
+    account: { id: "905418046272", region: "eu-central-1" },
     vpcId: "vpc-0abc0abc0abc0abc0",
     subnetIds: ["subnet-0abc0abc0abc0abc1"],
     api: { image: "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:v9", desiredCount: 2, containerPort: 8080 },

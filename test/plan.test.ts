@@ -57,7 +57,7 @@ describe("offline plan", () => {
     it("--json prints one object with stack, resources, violations and cost; exit 0", () => {
         assert.strictEqual(runs.json.status, 0, runs.json.stderr);
         const doc = JSON.parse(runs.json.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "cost", "unconfirmed"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "notEvaluated", "cost", "unconfirmed"]);
         assert.deepStrictEqual(Object.keys(doc.resources[1]).slice(0, 5), ["urn", "type", "name", "parent", "inputs"]);
     });
 

@@ -9,7 +9,7 @@ interface CheckOptions {
 }
 
 async function check(file: string, options: CheckOptions): Promise<number> {
-    const { evaluatePolicies, mandatoryCount } = await import("../offline/evaluatePolicies");
+    const { evaluatePolicies, exitCodeOf } = await import("../offline/evaluatePolicies");
     const { InputError, resourcesFromDocument } = await import("../offline/readResources");
     const { violationTable } = await import("../offline/violationTable");
 
@@ -22,7 +22,7 @@ async function check(file: string, options: CheckOptions): Promise<number> {
         throw error;
     }
     const evaluation = evaluatePolicies(resources, packConfig);
-    const result = { resourcesChecked: evaluation.resourcesChecked, violations: evaluation.violations };
+    const result = { resourcesChecked: evaluation.resourcesChecked, violations: evaluation.violations, notEvaluated: evaluation.notEvaluated };
 
     if (options.out) writeJsonFile(options.out, result);
     if (options.json) {
@@ -31,9 +31,11 @@ async function check(file: string, options: CheckOptions): Promise<number> {
         process.stdout.write(`Checked ${evaluation.resourcesChecked} resources against the egress-remediation-guard policies (offline).\n`);
         process.stdout.write(violationTable(evaluation.violations) + "\n");
         for (const skipped of evaluation.notEvaluated)
-            process.stdout.write(`not evaluated: ${skipped.policyName} on ${skipped.urn || "the stack"}: ${skipped.reason}\n`);
+            process.stdout.write(
+                `not evaluated (${skipped.cause}, ${skipped.enforcementLevel}): ${skipped.policyName} on ${skipped.urn || "the stack"}: ${skipped.reason}\n`,
+            );
     }
-    return mandatoryCount(evaluation) > 0 ? 1 : 0;
+    return exitCodeOf(evaluation);
 }
 
 export function checkCommand(): Command {
@@ -45,13 +47,18 @@ export function checkCommand(): Command {
         )
         .usage("[--json] [--out <file>] [--policy-config <file>] <file>")
         .argument("<file>", "stack export, preview --json or plan JSON")
-        .option("--json", 'print {"resourcesChecked", "violations"} on stdout instead of the table')
+        .option("--json", 'print {"resourcesChecked", "violations", "notEvaluated"} on stdout instead of the table')
         .option("--out <file>", "also write that JSON to <file>")
         .option("--policy-config <file>", "policy settings, as passed to `pulumi preview --policy-pack-config`")
         .addHelpText(
             "after",
             exitCodesHelp(
-                ["0  no mandatory policy violation", "1  mandatory policy violations", "2  bad usage, unreadable input or policy config (one line on stderr)"],
+                [
+                    "0  no mandatory policy violation",
+                    "1  mandatory policy violations",
+                    "2  bad usage, unreadable input or policy config (one line on stderr)",
+                    "3  no violation found, but a mandatory policy met a secret value it cannot read offline: not a pass",
+                ],
                 ["pulumi stack export --stack prod --file stack.json", "egress-remediation check stack.json"],
             ),
         )

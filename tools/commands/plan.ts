@@ -24,7 +24,7 @@ async function plan(options: PlanOptions): Promise<number> {
     const { buildPlan, PlanConfigError } = await import("../offline/planDocument");
     const { StackFileError } = await import("../offline/stackFiles");
     const { diffPlans } = await import("../offline/diffPlans");
-    const { mandatoryCount } = await import("../offline/evaluatePolicies");
+    const { exitCodeOf } = await import("../offline/evaluatePolicies");
     const { renderPlan } = await import("../offline/renderPlan");
 
     const packConfig = loadPolicyConfig(options.policyConfig);
@@ -46,7 +46,7 @@ async function plan(options: PlanOptions): Promise<number> {
         const against = before && options.against ? { file: options.against, changes: diffPlans(before.resources, result.document.resources) } : undefined;
         process.stdout.write(renderPlan(result, packConfig, against) + "\n");
     }
-    return mandatoryCount(result.evaluation) > 0 ? 1 : 0;
+    return exitCodeOf(result.evaluation);
 }
 
 export function planCommand(): Command {
@@ -65,7 +65,12 @@ export function planCommand(): Command {
         .addHelpText(
             "after",
             exitCodesHelp(
-                ["0  no mandatory policy violation", "1  mandatory policy violations", "2  bad usage, stack config or input file (one line on stderr)"],
+                [
+                    "0  no mandatory policy violation",
+                    "1  mandatory policy violations",
+                    "2  bad usage, stack config or input file (one line on stderr)",
+                    "3  no violation found, but a mandatory policy met a secret value it cannot read offline: not a pass",
+                ],
                 [
                     "egress-remediation plan --stack prod --out before.json",
                     "# edit Pulumi.prod.yaml, then:",

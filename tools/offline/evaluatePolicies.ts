@@ -2,9 +2,7 @@ import { EnforcementLevel, PolicyResource, ResourceValidationArgs, ResourceValid
 import { policies as allPolicies } from "../../policies/all";
 import { declaredTypes } from "../../policies/lib/resourceTypes";
 
-// The engine wraps props in this proxy, so a policy that touches a preview-time unknown stops the same way here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T>(o: T): T; unknownStringValue: string };
+import { checkingProxy, hasUnknownOrSecret, SecretValueError } from "./valueProxy";
 
 /** A resource as a stack export, a preview or the offline plan describes it. */
 export interface ResourceUnderCheck {
@@ -29,11 +27,23 @@ export interface Violation {
     readonly message: string;
 }
 
+/**
+ * A policy that read a value it cannot judge: `unknown` (known only after deployment; the engine
+ * skips it in preview too and judges it at `up`) or `secret` (the offline tools never see a
+ * secret's plaintext; the real engine does). Never counted as passed.
+ */
+export interface NotEvaluated {
+    readonly policyName: string;
+    readonly enforcementLevel: EnforcementLevel;
+    readonly urn: string;
+    readonly cause: "unknown" | "secret";
+    readonly reason: string;
+}
+
 export interface Evaluation {
     readonly resourcesChecked: number;
     readonly violations: Violation[];
-    /** Policies that met a value only known after deployment, as the engine reports during preview. */
-    readonly notEvaluated: { policyName: string; urn: string; reason: string }[];
+    readonly notEvaluated: NotEvaluated[];
 }
 
 /** `--policy-pack-config` file shape: policy name → enforcement level, or `{ enforcementLevel, ...params }`. */
@@ -79,15 +89,8 @@ export function preparePolicies(packConfig: PackConfig = {}, policies = allPolic
     return prepared;
 }
 
-function hasUnknown(value: unknown): boolean {
-    if (value === unknownStringValue) return true;
-    if (value === null || typeof value !== "object") return false;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) if (hasUnknown(child)) return true;
-    return false;
-}
-
 function guarded<T extends object>(props: T): T {
-    return hasUnknown(props) ? unknownCheckingProxy(props) : props;
+    return hasUnknownOrSecret(props) ? checkingProxy(props) : props;
 }
 
 function notApplicable(reason?: string): never {
@@ -99,8 +102,10 @@ function mustBeSynchronous(policyName: string, result: unknown): void {
     if (result instanceof Promise) throw new Error(`policy ${policyName} is asynchronous; the offline evaluator runs synchronous policies only`);
 }
 
-function isUnknownError(error: unknown): boolean {
-    return (error as Error)?.constructor?.name === "UnknownValueError";
+/** Why a policy could not judge a value, or undefined when the error is a real failure. */
+function notEvaluatedCause(error: unknown): NotEvaluated["cause"] | undefined {
+    if (error instanceof SecretValueError) return "secret";
+    return (error as Error)?.constructor?.name === "UnknownValueError" ? "unknown" : undefined;
 }
 
 /**
@@ -175,8 +180,9 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
                 mustBeSynchronous(policy.name, validate(args, report));
             } catch (error) {
                 if (error instanceof NotApplicable) continue;
-                if (isUnknownError(error)) notEvaluated.push({ policyName: policy.name, urn: resource.urn, reason: (error as Error).message });
-                else throw error;
+                const cause = notEvaluatedCause(error);
+                if (!cause) throw error;
+                notEvaluated.push({ policyName: policy.name, enforcementLevel: current.level, urn: resource.urn, cause, reason: (error as Error).message });
             }
         }
     }
@@ -200,8 +206,9 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
                 mustBeSynchronous(policy.name, result);
             } catch (error) {
                 if (error instanceof NotApplicable) continue;
-                if (isUnknownError(error)) notEvaluated.push({ policyName: policy.name, urn: "", reason: (error as Error).message });
-                else throw error;
+                const cause = notEvaluatedCause(error);
+                if (!cause) throw error;
+                notEvaluated.push({ policyName: policy.name, enforcementLevel: level, urn: "", cause, reason: (error as Error).message });
             }
         }
     }
@@ -261,4 +268,19 @@ function toPolicyResources(resources: readonly ResourceUnderCheck[]): PolicyReso
 
 export function mandatoryCount(evaluation: Evaluation): number {
     return evaluation.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+}
+
+/** Mandatory policies that met a secret and so were neither passed nor failed. */
+export function mandatoryNotEvaluatedOnSecrets(evaluation: Evaluation): number {
+    return evaluation.notEvaluated.filter((n) => n.cause === "secret" && n.enforcementLevel === "mandatory").length;
+}
+
+/**
+ * Exit code of the plan and the checker: 1 on a mandatory violation; else 3 when a mandatory
+ * policy could not be evaluated on a secret value (not a pass: check it with the real engine);
+ * else 0. Unknowns do not count: the engine, too, judges them only at `up`.
+ */
+export function exitCodeOf(evaluation: Evaluation): 0 | 1 | 3 {
+    if (mandatoryCount(evaluation) > 0) return 1;
+    return mandatoryNotEvaluatedOnSecrets(evaluation) > 0 ? 3 : 0;
 }

@@ -1,8 +1,10 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { redactSecrets } from "./secretValues";
 
 /** One registration as the program made it: what `pulumi preview` would show. */
 export interface RecordedResource {
+    /** Secret inputs and state are recorded as `[secret]`: what tests and the plan see is what may be printed. */
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, unknown>;
@@ -76,6 +78,9 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>,
             return { publicIp: `${DOC_NET}.${(parseInt(shortHash(name).slice(0, 4), 16) % 250) + 1}`, allocationId: id };
         case "aws:ecs/taskDefinition:TaskDefinition":
             return { arn: `arn:aws:ecs:offline:000000000000:task-definition/${stringInput(inputs, "family", name)}:1`, revision: 1 };
+        case "aws:secretsmanager/secret:Secret":
+            // Complete ARNs end in `-` and six random characters.
+            return { arn: `arn:aws:secretsmanager:offline:000000000000:secret:${stringInput(inputs, "name", name)}-${shortHash(name).slice(0, 6)}` };
         case "aws:ecs/service:Service":
             return { name: stringInput(inputs, "name", name) };
         case "aws:cloudwatch/logGroup:LogGroup":
@@ -134,8 +139,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.resources.push({
             type: args.type,
             name: args.name,
-            inputs,
-            state,
+            inputs: redactSecrets(inputs) as Record<string, unknown>,
+            state: redactSecrets(state) as Record<string, unknown>,
             id,
             importId: args.id || undefined,
             custom: args.custom !== false,

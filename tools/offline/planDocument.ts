@@ -1,8 +1,9 @@
+import { secretConfigProblems } from "../../config/secretConfig";
 import { unconfirmedValues, Unconfirmed } from "../../config/unconfirmed";
 import { namespaceProblems } from "../../config/hints";
 import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
-import { evaluatePolicies, Evaluation, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
+import { evaluatePolicies, Evaluation, NotEvaluated, PackConfig, ResourceUnderCheck, Violation } from "./evaluatePolicies";
 import { lookupsFromConfig, RecordedResource } from "./mocks";
 import { ProgramRun, runProgram } from "./runProgram";
 import { readStackFile } from "./stackFiles";
@@ -31,6 +32,8 @@ export interface PlanDocument {
     readonly stack: string;
     readonly resources: PlanResource[];
     readonly violations: Violation[];
+    /** Policies that met an unknown or a secret value: neither passed nor failed. */
+    readonly notEvaluated: NotEvaluated[];
     readonly cost: CostEstimate;
     readonly unconfirmed: Unconfirmed[];
 }
@@ -102,7 +105,8 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
     const projectConfig = projectEntries(config);
     const validation = validateStackConfig(projectConfig, new Set(secretKeys.map(projectKeyOf).filter((k): k is string => k !== undefined)));
     const misplaced = namespaceProblems(Object.keys(config), PROJECT);
-    if (!validation.ok || misplaced.length > 0) throw new PlanConfigError([...misplaced, ...(validation.ok ? [] : validation.problems)]);
+    const problems = [...misplaced, ...secretConfigProblems(secretKeys, Object.keys(config)), ...(validation.ok ? [] : validation.problems)];
+    if (problems.length > 0 || !validation.ok) throw new PlanConfigError(problems);
 
     const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });
     const urns = urnsOf(run);
@@ -141,7 +145,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
     );
     const unconfirmed = unconfirmedValues(validation.config);
     return {
-        document: { stack, resources, violations: evaluation.violations, cost, unconfirmed },
+        document: { stack, resources, violations: evaluation.violations, notEvaluated: evaluation.notEvaluated, cost, unconfirmed },
         evaluation,
         recorded: run.mocks.resources,
         unconfirmed,

@@ -1,4 +1,5 @@
 import { ResourceUnderCheck } from "./evaluatePolicies";
+import { redactSecrets } from "./secretValues";
 
 /** Input that is not a stack export, a `pulumi preview --json` or an offline plan. */
 export class InputError extends Error {}
@@ -14,8 +15,10 @@ export function nameFromUrn(urn: string): string {
     return index >= 0 ? urn.slice(index + 2) : urn;
 }
 
-function toResource(entry: unknown, where: string): ResourceUnderCheck {
-    if (!isObject(entry)) throw new InputError(`${where} is not an object`);
+function toResource(raw: unknown, where: string): ResourceUnderCheck {
+    if (!isObject(raw)) throw new InputError(`${where} is not an object`);
+    // Ciphertext, or plaintext from `--show-secrets`: neither is judged nor printed.
+    const entry = redactSecrets(raw) as Json;
     const { urn, type } = entry;
     if (typeof urn !== "string" || typeof type !== "string") throw new InputError(`${where} needs string "urn" and "type"`);
     const inputs = isObject(entry.inputs) ? entry.inputs : {};

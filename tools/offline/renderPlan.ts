@@ -128,11 +128,11 @@ function policyResults(plan: Plan, packConfig: PackConfig): string {
     for (const policy of policies) {
         const { level } = prepared.get(policy.name)!;
         const found = plan.evaluation.violations.filter((v) => v.policyName === policy.name).length;
-        const skipped = plan.evaluation.notEvaluated.filter((n) => n.policyName === policy.name).length;
+        const causes = [...new Set(plan.evaluation.notEvaluated.filter((n) => n.policyName === policy.name).map((n) => `${n.cause} values`))];
         table.push([
             policy.name,
             level,
-            level === "disabled" ? "skipped" : found ? `${found} violation(s)` : skipped ? "not evaluated (unknown values)" : "pass",
+            level === "disabled" ? "skipped" : found ? `${found} violation(s)` : causes.length ? `not evaluated (${causes.join(", ")})` : "pass",
         ]);
     }
     return table.toString();
