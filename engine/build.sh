@@ -14,7 +14,8 @@ if [ "v$sdk_version" != "$module_version" ]; then
     exit 2
 fi
 
-sources_hash=$(cat go.mod go.sum language-host/*.go | sha256sum | cut -c1-12)
+# The key covers what decides the binaries: the Go toolchain, this script and the sources.
+sources_hash=$( (go version; cat build.sh go.mod go.sum language-host/*.go) | sha256sum | cut -c1-12)
 cache_root=${ENGINE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/egress-remediation/engine}
 target="$cache_root/pulumi-$module_version-$sources_hash"
 
@@ -32,8 +33,11 @@ ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$module_ve
 echo "engine: building pulumi $module_version and pulumi-language-nodejs (a cold build takes a while)" >&2
 go build -trimpath -ldflags "$ldflags" -o "$staging/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 go build -trimpath -ldflags "$ldflags" -o "$staging/pulumi-language-nodejs" ./language-host
-rm -rf "$target"
-mv "$staging" "$target"
-trap - EXIT
+# Renaming onto a missing folder is atomic; when a concurrent build got there first, keep its result.
+if mv -T "$staging" "$target" 2>/dev/null; then
+    trap - EXIT
+else
+    echo "engine: another build finished $target first; using it" >&2
+fi
 echo "engine: built $target in $(( $(date +%s) - started )) s" >&2
 echo "$target"
