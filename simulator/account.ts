@@ -24,6 +24,8 @@ export interface AccountData {
     events: AccountEvent[];
     /** Source of invented ids, so a replayed run invents the same ones. */
     sequence: number;
+    /** Names of deleted Secrets Manager secrets: AWS keeps a name taken until the scheduled deletion. */
+    deletedSecretNames?: string[];
 }
 
 /** The environment variable that names the account file; the engine passes its environment to plugins. */

@@ -13,3 +13,15 @@ export function findSecret(data: AccountData, reference: string): StoredResource
         secrets.find((s) => s.inputs.name === reference)
     );
 }
+
+/**
+ * Why reading the secret's value fails, or undefined. A secret created here needs a version first (AWS:
+ * no value for the AWSCURRENT stage); the recorded ones hold values in the live account.
+ */
+export function secretValueProblem(data: AccountData, secret: StoredResource): string | undefined {
+    const createdHere = data.events.some((e) => e.op === "create" && e.type === T.secret && e.id === secret.id);
+    const hasVersion = resourcesOfType(data, T.secretVersion).some((v) => findSecret(data, String(v.inputs.secretId)) === secret);
+    return createdHere && !hasVersion
+        ? `ResourceNotFoundException: Secrets Manager can't find the specified secret value for staging label: AWSCURRENT (${secret.id})`
+        : undefined;
+}

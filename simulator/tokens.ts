@@ -17,6 +17,7 @@ export const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
     replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     ecsCluster: "aws:ecs/cluster:Cluster",

@@ -6,6 +6,7 @@ import { locateCli, NoCliError } from "../tools/engine/locateCli";
 import { takeOutSecureValues } from "../tools/engine/rehearsal";
 import { EngineSandbox } from "../tools/engine/sandbox";
 import { recordedAccount } from "../simulator/recordedAccount";
+import { runCli } from "./cli";
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-test-"));
@@ -49,6 +50,27 @@ describe("rehearsal", () => {
                 (e: Error) => e instanceof NoCliError && /npm run engine:build/.test(e.message) && /--cli/.test(e.message),
             );
         });
+    });
+
+    it("asks the running CLI to cancel on Ctrl-C, removes its sandbox and exits 130", async function () {
+        this.timeout(120_000);
+        const root = tempDir();
+        const cli = fakeEngine(path.join(root, "cli"));
+        const started = path.join(root, "started");
+        // A stand-in CLI that records where its sandbox is and runs until it is told to stop.
+        fs.writeFileSync(path.join(cli, "pulumi"), `#!/bin/sh\necho "$PULUMI_HOME" > ${started}.tmp && mv ${started}.tmp ${started}\nexec sleep 300\n`, {
+            mode: 0o755,
+        });
+        const controller = new AbortController();
+        const rehearsal = runCli(["rehearse", "--cli", cli], { signal: controller.signal });
+        while (!fs.existsSync(started)) await new Promise((resolve) => setTimeout(resolve, 50));
+        controller.abort();
+        const result = await rehearsal;
+        assert.strictEqual(result.status, 130, result.stderr);
+        assert.match(result.stderr, /rehearsal interrupted by SIGINT; its sandbox was removed/);
+        const sandboxRoot = path.dirname(fs.readFileSync(started, "utf8").trim());
+        assert.match(sandboxRoot, /egress-engine-/);
+        assert.strictEqual(fs.existsSync(sandboxRoot), false, `${sandboxRoot} is left behind`);
     });
 
     it("takes encrypted values and the encryption settings out of the copied stack file, keeping comments", () => {

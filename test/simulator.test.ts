@@ -147,6 +147,46 @@ describe("simulated AWS account", () => {
         });
     });
 
+    describe("Secrets Manager", () => {
+        const grantAll = (role: string) => ({
+            role,
+            policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }),
+        });
+
+        it("names a secret's ARN with AWS's six-character suffix, refuses a taken name, and keeps a deleted name taken", async () => {
+            const { aws } = simulatedAccount();
+            const created = await aws.create(urn(T.secret, "s"), { name: "nerava-backend/TWILIO_AUTH_TOKEN" });
+            assert.match(created.id, /^arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava-backend\/TWILIO_AUTH_TOKEN-[0-9a-f]{6}$/);
+            assert.strictEqual(created.outs.arn, created.id);
+            await rejectsWithCode(aws.create(urn(T.secret, "again"), { name: "nerava-backend/TWILIO_AUTH_TOKEN" }), "ResourceExistsException");
+            await aws.delete(created.id, urn(T.secret, "s"));
+            await rejectsWithCode(aws.create(urn(T.secret, "after"), { name: "nerava-backend/TWILIO_AUTH_TOKEN" }), "InvalidRequestException");
+        });
+
+        it("refuses a version of a secret that does not exist", async () => {
+            const { aws } = simulatedAccount();
+            const missing = "arn:aws:secretsmanager:us-east-1:566287346479:secret:nope-abcdef";
+            await rejectsWithCode(aws.create(urn(T.secretVersion, "v"), { secretId: missing, secretString: "x" }), "ResourceNotFoundException");
+        });
+
+        it("fails a deployment that reads a secret created without a value, and deploys once its version exists", async () => {
+            const { aws, file } = simulatedAccount();
+            await buildNatPath(aws);
+            const role = await aws.create(urn(T.role, "role"), { assumeRolePolicy: "{}" });
+            await aws.create(urn(T.rolePolicy, "read"), grantAll(role.id));
+            const stored = await aws.create(urn(T.secret, "s"), { name: "nerava-backend/TWILIO_AUTH_TOKEN" });
+            const service = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs as Record<string, any>;
+            const withSecret: Record<string, any> = structuredClone(service);
+            withSecret.instanceConfiguration.instanceRoleArn = role.outs.arn as string;
+            withSecret.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets = { TWILIO_AUTH_TOKEN: stored.id };
+            const deploy = () => aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, withSecret);
+            await assert.rejects(deploy(), /can't find the specified secret value for staging label: AWSCURRENT/);
+            const version = await aws.create(urn(T.secretVersion, "v"), { secretId: stored.id, secretString: secret("s3cr3t") });
+            assert.match(version.id, new RegExp(`^${stored.id}\\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`));
+            await deploy();
+        });
+    });
+
     describe("routing", () => {
         it("refuses a second explicit association of a subnet, and a second default route in a table", async () => {
             const { aws } = simulatedAccount();

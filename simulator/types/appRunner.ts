@@ -3,7 +3,7 @@ import { AwsError, DeploymentFailed } from "../awsError";
 import { arn, asList, Behaviour, CallContext, inventHex, requireExisting } from "../behaviour";
 import { roleAllows, roleExists } from "../iam";
 import { natEgressProblem } from "../network";
-import { findSecret } from "../secrets";
+import { findSecret, secretValueProblem } from "../secrets";
 import { T } from "../tokens";
 
 export const vpcConnector: Behaviour = {
@@ -49,6 +49,8 @@ function deploymentProblem(data: AccountData, inputs: Record<string, any>): stri
     for (const [name, reference] of Object.entries((imageConfigurationOf(inputs).runtimeEnvironmentSecrets ?? {}) as Record<string, string>)) {
         const secret = findSecret(data, reference);
         if (!secret) return `secret ${name}: Secrets Manager can't find the specified secret (${reference})`;
+        const noValue = secretValueProblem(data, secret);
+        if (noValue) return `secret ${name}: ${noValue}`;
         if (!roleArn || !roleExists(data, roleArn)) return `secret ${name}: the service has no instance role to read it with`;
         if (!roleAllows(data, roleArn, "secretsmanager:GetSecretValue", secret.id)) {
             return `secret ${name}: AccessDeniedException: ${roleArn} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secret.id}`;

@@ -2,7 +2,7 @@ import { AccountData, resourcesOfType, StoredResource } from "../account";
 import { AwsError, DeploymentFailed } from "../awsError";
 import { arn, asList, Behaviour, CallContext } from "../behaviour";
 import { canPullAndLog, roleAllows, roleExists } from "../iam";
-import { findSecret } from "../secrets";
+import { findSecret, secretValueProblem } from "../secrets";
 import { T } from "../tokens";
 import { parseJsonInput } from "../values";
 
@@ -42,8 +42,11 @@ function taskStartProblem(data: AccountData, taskDefinition: StoredResource, reg
         }
         for (const secret of container.secrets ?? []) {
             const isParameter = secret.valueFrom.includes(":ssm:");
-            const resource = isParameter ? secret.valueFrom : findSecret(data, secret.valueFrom)?.id;
+            const stored = isParameter ? undefined : findSecret(data, secret.valueFrom);
+            const resource = isParameter ? secret.valueFrom : stored?.id;
             if (!resource) return `ResourceInitializationError: unable to pull secrets: secret ${secret.name} (${secret.valueFrom}) does not exist`;
+            const noValue = stored && secretValueProblem(data, stored);
+            if (noValue) return `ResourceInitializationError: unable to pull secrets: ${noValue}`;
             const action = isParameter ? "ssm:GetParameters" : "secretsmanager:GetSecretValue";
             if (!roleAllows(data, executionRole, action, resource)) {
                 return `ResourceInitializationError: unable to pull secrets: ${executionRole} is not authorized to perform: ${action} on resource: ${resource}`;

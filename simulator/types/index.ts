@@ -5,6 +5,7 @@ import { ecsService, taskDefinition } from "./ecs";
 import { role, rolePolicy, rolePolicyAttachment } from "./iamTypes";
 import { logGroup, replicationGroup } from "./logsAndCache";
 import { eip, natGateway, recordedOnly, route, routeTable, routeTableAssociation } from "./routing";
+import { secret, secretVersion } from "./secretsManager";
 import { egressRule, ingressRule, securityGroup } from "./securityGroups";
 
 /** Every type the simulated account answers for; any other type is refused by name. */
@@ -13,7 +14,8 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
     [T.subnet]: recordedOnly("subnets"),
     [T.internetGateway]: recordedOnly("internet gateways"),
     [T.ecsCluster]: recordedOnly("ECS clusters"),
-    [T.secret]: recordedOnly("Secrets Manager secrets"),
+    [T.secret]: secret,
+    [T.secretVersion]: secretVersion,
     [T.routeTable]: routeTable,
     [T.route]: route,
     [T.routeTableAssociation]: routeTableAssociation,

@@ -29,15 +29,26 @@ async function rehearse(options: RehearseOptions): Promise<number> {
         if (error instanceof NoCliError) return stop(error.message);
         throw error;
     }
-    const result = await runRehearsal({
+    const { Interrupts } = await import("../rollback/interrupts");
+    const interrupts = new Interrupts(() => undefined).install();
+    const rehearsal = runRehearsal({
         stack: options.stack,
         cliDir,
         accountFile: options.account,
         set: options.set.map(parseSetting),
         unset: options.unset,
         keep: options.keep,
+        signal: interrupts.signal,
         log: (line) => process.stderr.write(`${line}\n`),
     });
+    const result = await rehearsal
+        .catch((error: unknown) => (interrupts.interruption ? undefined : Promise.reject(error)))
+        .finally(() => interrupts.uninstall());
+    const interruption = interrupts.interruption;
+    if (interruption || !result) {
+        process.stderr.write(`rehearsal interrupted by ${interruption!.signal}; its sandbox was ${options.keep ? "kept" : "removed"}\n`);
+        return interruption!.exitCode;
+    }
     if (result.sandboxRoot) process.stderr.write(`kept the sandbox at ${result.sandboxRoot}\n`);
     return result.ok ? 0 : 1;
 }

@@ -17,6 +17,8 @@ export interface RehearsalOptions {
     readonly unset?: readonly string[];
     /** Keep the sandbox (project copy, backend, account file) for inspection. */
     readonly keep?: boolean;
+    /** Aborted on Ctrl-C or SIGTERM: the running CLI is asked to cancel, and the sandbox is still removed. */
+    readonly signal?: AbortSignal;
     readonly log: (line: string) => void;
 }
 
@@ -74,19 +76,22 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     const { log, stack } = options;
     log("SIMULATION: this runs against a simulated copy of the accounts the seeds describe, not AWS. Nothing in AWS is read or changed.");
     const sandbox = EngineSandbox.create({ cliDir: options.cliDir, account: startingAccount(options.accountFile) });
+    const pulumi = (args: readonly string[]) => {
+        if (options.signal?.aborted) throw new Error("the rehearsal was interrupted");
+        return sandbox.pulumi(args, { signal: options.signal });
+    };
     try {
         const stackFile = path.join(sandbox.projectDir, `Pulumi.${stack}.yaml`);
         if (!fs.existsSync(stackFile)) throw new Error(`there is no Pulumi.${stack}.yaml in the project`);
         const secretPaths = takeOutSecureValues(stackFile);
-        await must(sandbox.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]), "pulumi stack init");
+        await must(pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]), "pulumi stack init");
         for (const key of secretPaths)
-            await must(sandbox.pulumi(["config", "set", "--stack", stack, "--secret", "--path", key, SECRET_PLACEHOLDER]), `pulumi config set ${key}`);
-        for (const [key, value] of options.set ?? [])
-            await must(sandbox.pulumi(["config", "set", "--stack", stack, "--path", key, value]), `pulumi config set ${key}`);
-        for (const key of options.unset ?? []) await must(sandbox.pulumi(["config", "rm", "--stack", stack, "--path", key]), `pulumi config rm ${key}`);
+            await must(pulumi(["config", "set", "--stack", stack, "--secret", "--path", key, SECRET_PLACEHOLDER]), `pulumi config set ${key}`);
+        for (const [key, value] of options.set ?? []) await must(pulumi(["config", "set", "--stack", stack, "--path", key, value]), `pulumi config set ${key}`);
+        for (const key of options.unset ?? []) await must(pulumi(["config", "rm", "--stack", stack, "--path", key]), `pulumi config rm ${key}`);
         if (secretPaths.length > 0) log(`secret config values are replaced by placeholders in the rehearsal: ${secretPaths.join(", ")}`);
 
-        const preview = await sandbox.pulumi(["preview", "--stack", stack, "--policy-pack", "policies", "--json"]);
+        const preview = await pulumi(["preview", "--stack", stack, "--policy-pack", "policies", "--json"]);
         if (preview.status === 0) {
             for (const [op, resources] of summarise(preview.stdout)) log(`${op} (${resources.length}): ${resources.join(", ")}`);
         }
@@ -97,7 +102,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         ];
         for (const [what, args] of steps) {
             log(`--- ${what}`);
-            const result = await sandbox.pulumi(args);
+            const result = await pulumi(args);
             log(
                 result.stdout
                     .split("\n")

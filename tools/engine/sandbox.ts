@@ -54,8 +54,8 @@ export class EngineSandbox {
     }
 
     /** Runs `pulumi <args>` in the project copy; resolves with its exit status and output, never rejects on failure. */
-    pulumi(args: readonly string[], options: { cwd?: string } = {}): Promise<CommandResult> {
-        return run(path.join(this.cliDir, "pulumi"), args, { cwd: options.cwd ?? this.projectDir, env: this.env });
+    pulumi(args: readonly string[], options: { cwd?: string; signal?: AbortSignal } = {}): Promise<CommandResult> {
+        return run(path.join(this.cliDir, "pulumi"), args, { cwd: options.cwd ?? this.projectDir, env: this.env, signal: options.signal });
     }
 
     account(): AccountData {
@@ -89,14 +89,68 @@ function sandboxEnvironment(root: string, options: SandboxOptions, accountFile: 
     };
 }
 
-export function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CommandResult> {
+export interface RunOptions {
+    readonly cwd: string;
+    readonly env: NodeJS.ProcessEnv;
+    /** Stops the command (and every process it started) after this long. @default 30 minutes */
+    readonly timeoutMs?: number;
+    /** Aborting asks the command to cancel, as a Ctrl-C would, and stops it for good after a grace period. */
+    readonly signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+/** How long a cancelled CLI gets to reach a safe point (and its plugins to exit) before it is killed. */
+const GRACE_MS = 60_000;
+const runningGroups = new Set<number>();
+// A test run or a tool that exits for any reason leaves no engine, plugin or language host behind.
+process.once("exit", () => runningGroups.forEach((group) => killGroup(group, "SIGKILL")));
+
+function killGroup(group: number, signal: NodeJS.Signals): void {
+    try {
+        process.kill(-group, signal);
+    } catch {
+        // Already gone.
+    }
+}
+
+/**
+ * Runs a command in its own process group, so that stopping it also stops the plugins and language host
+ * the Pulumi CLI started. Resolves with the exit status and output; never rejects on a failing command.
+ */
+export function run(command: string, args: readonly string[], options: RunOptions): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const group = child.pid;
+        if (group !== undefined) runningGroups.add(group);
         let stdout = "";
         let stderr = "";
+        let stoppedBecause: string | undefined;
+        const timers: NodeJS.Timeout[] = [];
+        const stop = (reason: string, signal: NodeJS.Signals) => {
+            if (stoppedBecause || group === undefined) return;
+            stoppedBecause = reason;
+            killGroup(group, signal);
+            timers.push(setTimeout(() => killGroup(group, "SIGKILL"), GRACE_MS));
+        };
+        const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        timers.push(setTimeout(() => stop(`timed out after ${Math.round(timeoutMs / 1000)} s`, "SIGTERM"), timeoutMs));
+        const onAbort = () => stop("interrupted", "SIGINT");
+        if (options.signal?.aborted) onAbort();
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        const finish = () => {
+            timers.forEach(clearTimeout);
+            options.signal?.removeEventListener("abort", onAbort);
+            if (group !== undefined) runningGroups.delete(group);
+        };
         child.stdout.on("data", (chunk) => (stdout += chunk));
         child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
+        child.on("error", (error) => {
+            finish();
+            reject(error);
+        });
+        child.on("close", (status) => {
+            finish();
+            resolve({ status, stdout, stderr: stoppedBecause ? `${stderr}${path.basename(command)} ${stoppedBecause}\n` : stderr });
+        });
     });
 }
