@@ -14,13 +14,13 @@ function list<V>(value: V | V[] | undefined): V[] {
     return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** IAM's wildcard match: `*` any run of characters, `?` exactly one. */
-function wildcardMatches(pattern: string, value: string): boolean {
+/** IAM's wildcard match: `*` any run of characters, `?` exactly one. Actions ignore case; ARNs do not. */
+function wildcardMatches(pattern: string, value: string, ignoreCase = false): boolean {
     const escaped = pattern
         .replace(/[.+^${}()|[\]\\]/g, "\\$&")
         .replace(/\*/g, ".*")
         .replace(/\?/g, ".");
-    return new RegExp(`^${escaped}$`).test(value);
+    return new RegExp(`^${escaped}$`, ignoreCase ? "i" : "").test(value);
 }
 
 function roleNameOf(roleArn: string): string {
@@ -36,7 +36,8 @@ function inlineStatements(data: AccountData, roleName: string): Statement[] {
 /** Whether the role's inline policies allow `action` on `resource` (no explicit deny is modelled). */
 export function roleAllows(data: AccountData, roleArn: string, action: string, resource: string): boolean {
     return inlineStatements(data, roleNameOf(roleArn)).some(
-        (s) => s.Effect === "Allow" && list(s.Action).some((a) => wildcardMatches(a, action)) && list(s.Resource).some((r) => wildcardMatches(r, resource)),
+        (s) =>
+            s.Effect === "Allow" && list(s.Action).some((a) => wildcardMatches(a, action, true)) && list(s.Resource).some((r) => wildcardMatches(r, resource)),
     );
 }
 

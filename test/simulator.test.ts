@@ -131,8 +131,13 @@ describe("simulated AWS account", () => {
             await assert.rejects(deploy(), /AccessDeniedException: .* secretsmanager:GetSecretValue on resource: .*DATABASE_URL-Xy12Ab/);
 
             // A grant of the configured string without the suffix matches nothing; `-??????` matches.
+            // IAM action names ignore case, resources do not.
             const grant = (resource: string) =>
-                JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: resource }] });
+                JSON.stringify({ Statement: [{ Effect: "Allow", Action: "SecretsManager:getSecretValue", Resource: resource }] });
+            await aws.create(urn(T.rolePolicy, "case"), {
+                role: role.id,
+                policy: grant("arn:aws:secretsmanager:us-east-1:566287346479:secret:NERAVA/prod/DATABASE_URL-??????"),
+            });
             const exact = await aws.create(urn(T.rolePolicy, "exact"), {
                 role: role.id,
                 policy: grant("arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL"),

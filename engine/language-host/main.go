@@ -247,7 +247,8 @@ func (h *nodeHost) RunPlugin(
 		}
 	}
 
-	args := append(append([]string{runScript}, splitNodeArgs(opts.nodeArgs)...), req.GetArgs()...)
+	// Node's own options (nodeargs) go before the script; the script's arguments after it.
+	args := append(append(splitNodeArgs(opts.nodeArgs), runScript), req.GetArgs()...)
 	args = append(args, info.GetProgramDirectory())
 	cmd := exec.CommandContext(ctx, "node", args...)
 	cmd.Dir = info.GetProgramDirectory() // Node policy packs have always run from their own folder.
