@@ -95,3 +95,28 @@ export function findResource(data: AccountData, type: string, id: string): Store
 export function resourcesOfType(data: AccountData, type: string): StoredResource[] {
     return data.resources.filter((r) => r.type === type);
 }
+
+/** IAM is global to an account; everything else the simulation holds belongs to one region. */
+const ACCOUNT_WIDE_TYPES: ReadonlySet<string> = new Set([
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+]);
+
+/**
+ * The part of the account file one provider can see, as AWS scopes its APIs: resources of its own region,
+ * and IAM resources of its own account. Changes made to the view are written back by `mergeScope`.
+ */
+export function scopeTo(data: AccountData, region: string, accountId: string): AccountData {
+    const visible = (r: StoredResource) => (ACCOUNT_WIDE_TYPES.has(r.type) ? data.accounts[r.region] === accountId : r.region === region);
+    return { ...data, resources: data.resources.filter(visible) };
+}
+
+/** Writes what a call did to its view back into the whole account file's data. */
+export function mergeScope(data: AccountData, view: AccountData, before: AccountData): void {
+    const seen = new Set(before.resources);
+    data.resources = [...data.resources.filter((r) => !seen.has(r)), ...view.resources];
+    data.sequence = view.sequence;
+    data.events = view.events;
+    data.deletedSecretNames = view.deletedSecretNames;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import { isDeepStrictEqual } from "util";
 import * as provider from "@pulumi/pulumi/provider";
 import { replacingKeys } from "../tools/offline/replaceOn";
-import { AccountData, AccountFile, findResource, StoredResource } from "./account";
+import { AccountData, AccountFile, findResource, mergeScope, scopeTo, StoredResource } from "./account";
 import { Behaviour, CallContext } from "./behaviour";
 import { answerInvoke } from "./invokes";
 import { BEHAVIOURS } from "./types";
@@ -60,7 +60,13 @@ export class SimulatedAws implements provider.Provider {
 
     private change<T>(call: (ctx: CallContext) => T): T {
         const { region, accountId } = this.settings();
-        return this.account.update((data) => call({ data, region, accountId }));
+        return this.account.update((data) => {
+            const view = scopeTo(data, region, accountId);
+            const before = { ...view, resources: [...view.resources] };
+            const result = call({ data: view, region, accountId });
+            mergeScope(data, view, before);
+            return result;
+        });
     }
 
     async check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.CheckResult> {
@@ -96,7 +102,7 @@ export class SimulatedAws implements provider.Provider {
         const type = typeOf(urn);
         const behaviour = behaviourOf(type);
         const { region, accountId } = this.settings();
-        const data: AccountData = this.account.read();
+        const data: AccountData = scopeTo(this.account.read(), region, accountId);
         const ctx = { data, region, accountId };
         const found = findResource(data, type, id) ?? behaviour.findByImportId?.(ctx, id);
         if (!found) {
@@ -138,6 +144,6 @@ export class SimulatedAws implements provider.Provider {
 
     async invoke(token: string, inputs: Record<string, unknown>): Promise<provider.InvokeResult> {
         const { region, accountId } = this.settings();
-        return { outputs: answerInvoke({ data: this.account.read(), region, accountId }, token, plainRecord(inputs)) };
+        return { outputs: answerInvoke({ data: scopeTo(this.account.read(), region, accountId), region, accountId }, token, plainRecord(inputs)) };
     }
 }

@@ -307,6 +307,29 @@ describe("simulated AWS account", () => {
             assert.deepStrictEqual(read.props.description, secret("s3cr3t-CANARY"));
         });
 
+        it("scopes each provider to its region, and IAM to its account, as AWS does", async () => {
+            const account = recordedAccount();
+            const { aws: us, file } = simulatedAccount(US, account);
+            const eu = new SimulatedAws(file, () => EU, "7.48.0");
+            // The recorded ECS log group lives in eu-central-1: us-east-1 neither sees it nor clashes with it.
+            const name = "/ecs/sandbox-broker-api";
+            await rejectsWithCode(eu.create(urn(T.logGroup, "again"), { name }), "ResourceAlreadyExistsException");
+            const read = await us.read(name, urn(T.logGroup, "lg"), { name });
+            assert.strictEqual(read.id, "");
+            await us.create(urn(T.logGroup, "lg"), { name });
+            // Role names are unique per account, not across the two accounts.
+            await us.create(urn(T.role, "r"), { name: "workloads-exec", assumeRolePolicy: "{}" });
+            await eu.create(urn(T.role, "r"), { name: "workloads-exec", assumeRolePolicy: "{}" });
+            await rejectsWithCode(eu.create(urn(T.role, "r2"), { name: "workloads-exec", assumeRolePolicy: "{}" }), "EntityAlreadyExists");
+            const stored = file.read().resources.filter((r) => r.id === name || r.id === "workloads-exec");
+            assert.deepStrictEqual(stored.map((r) => `${r.type} ${r.region}`).sort(), [
+                `${T.logGroup} eu-central-1`,
+                `${T.logGroup} us-east-1`,
+                `${T.role} eu-central-1`,
+                `${T.role} us-east-1`,
+            ]);
+        });
+
         it("refuses a type it does not model by name, instead of pretending to create it", async () => {
             const { aws } = simulatedAccount();
             await assert.rejects(aws.create(urn("aws:rds/instance:Instance", "db"), {}), /does not model aws:rds\/instance:Instance/);
