@@ -52,6 +52,8 @@ const updated = (type: string, key: string, before: unknown, after: unknown): Ca
 /** One case per entry of the table, and counter-cases the provider updates in place. */
 const CASES: readonly Case[] = [
     replaced(T.ascv, "maxSize", 5, 10),
+    replaced(T.ascv, "autoScalingConfigurationName", "nerava", "nerava-2"),
+    updated(T.ascv, "tags", {}, { team: "platform" }),
     replaced(T.appRunner, "serviceName", "nerava-backend", "nerava-api"),
     replaced(T.appRunner, "encryptionConfiguration", undefined, { kmsKey: "arn:aws:kms:us-east-1:1:key/a" }),
     updated(T.appRunner, "healthCheckConfiguration", { path: "/healthz" }, { path: "/health" }),

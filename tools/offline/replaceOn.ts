@@ -62,8 +62,8 @@ function natGatewayAcross(before: Inputs, after: Inputs, changed: readonly strin
  * after v6.63.0) schemas, with each type's inputs checked against the @pulumi/aws 7.48.0 SDK.
  */
 export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
-    // Every input of an auto scaling configuration version is fixed for the version (kept from the earlier table).
-    "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion": { allExcept: [] },
+    // A version is immutable: the provider's update applies tags only.
+    "aws:apprunner/autoScalingConfigurationVersion:AutoScalingConfigurationVersion": { allExcept: ["tags"] },
     // Health check, instance, network and source configuration all update in place.
     "aws:apprunner/service:Service": { always: ["serviceName", "encryptionConfiguration"] },
     "aws:apprunner/vpcConnector:VpcConnector": { always: ["vpcConnectorName", "subnets", "securityGroups"] },
