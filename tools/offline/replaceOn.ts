@@ -80,6 +80,14 @@ export const REPLACE_ON: Readonly<Record<string, ReplaceRule>> = {
     // A new route table is swapped in with ReplaceRouteTableAssociation.
     "aws:ec2/routeTableAssociation:RouteTableAssociation": { always: ["subnetId", "gatewayId"] },
     "aws:ec2/securityGroup:SecurityGroup": { always: ["name", "namePrefix", "description", "vpcId"] },
+    // awsx.ec2.Vpc's children under the real engine (under mocks awsx is one resource).
+    "aws:ec2/subnet:Subnet": { always: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "ipv6Native", "outpostArn"] },
+    "aws:ec2/vpc:Vpc": {
+        always: ["ipv4IpamPoolId", "ipv4NetmaskLength"],
+        // Tenancy can only go from dedicated to default in place; an IPAM-derived CIDR block change is ignored.
+        when: { instanceTenancy: (before, after) => !(before === "dedicated" && after === "default") },
+        across: (_before, after, changed) => (changed.includes("cidrBlock") && !isSet(after.ipv4NetmaskLength) ? ["cidrBlock"] : []),
+    },
     "aws:ecs/cluster:Cluster": { always: ["name"] },
     // Capacity provider strategies are not replaced: the provider refuses the change without forceNewDeployment.
     "aws:ecs/service:Service": { always: ["name", "cluster", "launchType", "iamRole", "schedulingStrategy"] },
