@@ -80,7 +80,7 @@ export class SimulatedAws implements provider.Provider {
 
     async diff(_id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.DiffResult> {
         const keys = changedKeys(olds, news);
-        const replaces = replacingKeys(typeOf(urn), keys);
+        const replaces = replacingKeys(typeOf(urn), keys, plainRecord(olds), plainRecord(news));
         return { changes: keys.length > 0, replaces, deleteBeforeReplace: false };
     }
 

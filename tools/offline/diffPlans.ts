@@ -32,7 +32,8 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
         }
         // As in the engine, properties under ignoreChanges keep their previous value.
         const keys = changedKeys(previous.inputs, r.inputs).filter((k) => !(r.ignoreChanges ?? []).includes(k));
-        if (keys.length > 0) changes.push({ op: forcesReplacement(r.type, keys) ? "+-" : "~", urn: r.urn, type: r.type, name: r.name, keys });
+        if (keys.length > 0)
+            changes.push({ op: forcesReplacement(r.type, keys, previous.inputs, r.inputs) ? "+-" : "~", urn: r.urn, type: r.type, name: r.name, keys });
     }
     for (const r of before) {
         if (!now.has(r.urn)) changes.push({ op: "-", urn: r.urn, type: r.type, name: r.name, keys: [], ...(r.retainOnDelete ? { retained: true } : {}) });
