@@ -134,7 +134,7 @@ export const ECS_SERVICE: LiveProperties = {
         "waitForSteadyState",
         PROVIDER_REGION,
     ],
-    // deploymentController, iamRole and schedulingStrategy force a replacement; the others are
+    // iamRole and schedulingStrategy force a replacement (tools/offline/replaceOn.ts); the others are
     // settings the seeds do not record, kept as they are live.
     leftAlone: [
         "deploymentController",
@@ -164,7 +164,7 @@ export const ECS_SERVICE: LiveProperties = {
 export const LOG_GROUP: LiveProperties = {
     type: "aws:cloudwatch/logGroup:LogGroup",
     declared: ["name", "retentionInDays", PROVIDER_REGION],
-    // kmsKeyId and logGroupClass force a replacement.
+    // logGroupClass forces a replacement; kmsKeyId is associated in place but is not the program's to change.
     leftAlone: ["namePrefix", "kmsKeyId", "logGroupClass", "deletionProtectionEnabled", "skipDestroy", "tags"],
 };
 
