@@ -78,6 +78,16 @@ describe("the first `pulumi up` of prod, by the real engine against the simulate
         const nat = after.resources.find((r) => r.type === T.natGateway);
         assert.ok(nat, "a NAT gateway exists after the up");
         assert.ok(after.resources.length >= before.resources.length);
+        // Each adopted resource is the live one, under its live id: imported, not replaced by a look-alike.
+        const exported = await sandbox.pulumi(["stack", "export", "--stack", "prod"]);
+        expectSuccess(exported, "pulumi stack export");
+        const resources = JSON.parse(exported.stdout).deployment.resources as { urn: string; id?: string }[];
+        const idOf = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))?.id;
+        assert.deepStrictEqual(["egress-connector-sg", "data-postgres-sg", "data-redis", "app-service"].map(idOf), [
+            ...ADOPTED_GROUPS.slice().reverse(),
+            "nerava-redis",
+            "arn:aws:apprunner:us-east-1:566287346479:service/nerava-backend/88e85a3063c14ea9a1e39f8fdf3c35e3",
+        ]);
         // The recorded world-open rule is still there: the program never declares it (the runbook removes it).
         assert.ok(after.resources.some((r) => r.id === "sgr-0c1a2b3c4d5e6f702"));
 
