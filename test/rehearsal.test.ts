@@ -89,14 +89,21 @@ describe("rehearsal", () => {
                 "    deeper:",
                 "      password:",
                 "        secure: v1:BBBB",
+                "  app:list:",
+                "    - first",
+                "    - secure: v1:CCCC",
+                "    - inner:",
+                "        secure: v1:DDDD",
                 "",
             ].join("\n"),
         );
-        assert.deepStrictEqual(takeOutSecureValues(file), ["app:token", "app:nested.deeper.password"]);
+        assert.deepStrictEqual(takeOutSecureValues(file), ["app:token", "app:nested.deeper.password", "app:list[1]", "app:list[2].inner"]);
         const text = fs.readFileSync(file, "utf8");
         assert.doesNotMatch(text, /secure:|encryptionsalt/);
         assert.match(text, /# keep me/);
         assert.match(text, /plain: 1/);
+        // A list keeps its length and order: the secure item's place holds a placeholder until it is set again.
+        assert.match(text, /- first\n\s+- rehearsal-placeholder-secret\n\s+- inner:/);
     });
 });
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument, isMap, isScalar, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { AccountData } from "../../simulator/account";
 import { recordedAccount } from "../../simulator/recordedAccount";
 import { finishAdoption } from "./finishAdoption";
@@ -38,12 +38,22 @@ export function takeOutSecureValues(stackFile: string): string[] {
     const document = parseDocument(fs.readFileSync(stackFile, "utf8"));
     for (const key of ENCRYPTION_KEYS) document.delete(key);
     const paths: string[] = [];
+    const isSecure = (node: unknown) => isMap(node) && (node as YAMLMap).has("secure");
     const walk = (node: unknown, prefix: string): void => {
+        if (isSeq(node)) {
+            // Items keep their place (a placeholder stands in), so the paths of the others stay right.
+            (node as YAMLSeq).items.forEach((item, index) => {
+                if (!isSecure(item)) return walk(item, `${prefix}[${index}]`);
+                paths.push(`${prefix}[${index}]`);
+                (node as YAMLSeq).set(index, SECRET_PLACEHOLDER);
+            });
+            return;
+        }
         if (!isMap(node)) return;
         for (const item of [...(node as YAMLMap).items]) {
             const key = String(isScalar(item.key) ? item.key.value : item.key);
             const keyPath = prefix ? `${prefix}.${key}` : key;
-            if (isMap(item.value) && (item.value as YAMLMap).has("secure")) {
+            if (isSecure(item.value)) {
                 paths.push(keyPath);
                 (node as YAMLMap).delete(item.key);
             } else walk(item.value, keyPath);
