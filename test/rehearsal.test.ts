@@ -103,7 +103,7 @@ describe("rehearsal", () => {
         assert.match(text, /# keep me/);
         assert.match(text, /plain: 1/);
         // A list keeps its length and order: the secure item's place holds a placeholder until it is set again.
-        assert.match(text, /- first\n\s+- rehearsal-placeholder-secret\n\s+- inner:/);
+        assert.match(text, /- first\n\s+- rehearsal-placeholder-secret\n\s+- \{\}\n/);
     });
 });
 
