@@ -39,7 +39,10 @@ const LOCK_RETRY_MS = 10;
  * explicit provider), so each read-modify-write holds a lock: a directory, which `mkdir` creates atomically.
  */
 export class AccountFile {
-    constructor(readonly file: string) {}
+    constructor(
+        readonly file: string,
+        private readonly options: { lockTimeoutMs?: number } = {},
+    ) {}
 
     static fromEnvironment(): AccountFile {
         const file = process.env[ACCOUNT_FILE_VARIABLE];
@@ -67,24 +70,47 @@ export class AccountFile {
             this.write(data);
             return result;
         } finally {
-            fs.rmdirSync(lock);
+            fs.rmSync(lock, { recursive: true, force: true });
         }
     }
 
     private acquire(lock: string): void {
-        const deadline = Date.now() + LOCK_TIMEOUT_MS;
+        const timeoutMs = this.options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
+        const deadline = Date.now() + timeoutMs;
         const sleeper = new Int32Array(new SharedArrayBuffer(4));
         for (;;) {
             try {
                 fs.mkdirSync(lock);
+                fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
                 return;
             } catch (error) {
                 if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+                if (holderIsGone(lock)) {
+                    // A provider killed mid-change (a cancelled run) left its lock: the change never saved, so the file is whole.
+                    fs.rmSync(lock, { recursive: true, force: true });
+                    continue;
+                }
                 if (Date.now() > deadline)
-                    throw new Error(`the simulated account ${path.basename(this.file)} stayed locked for ${LOCK_TIMEOUT_MS / 1000} s (${lock})`);
+                    throw new Error(`the simulated account ${path.basename(this.file)} stayed locked for ${timeoutMs / 1000} s (${lock})`);
                 Atomics.wait(sleeper, 0, 0, LOCK_RETRY_MS);
             }
         }
+    }
+}
+
+/** Whether the process that took the lock has exited. A lock with no pid yet is being taken: not gone. */
+function holderIsGone(lock: string): boolean {
+    let pid: number;
+    try {
+        pid = Number(fs.readFileSync(path.join(lock, "pid"), "utf8"));
+    } catch {
+        return false;
+    }
+    try {
+        process.kill(pid, 0);
+        return false;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "ESRCH";
     }
 }
 

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -328,6 +329,22 @@ describe("simulated AWS account", () => {
                 `${T.role} eu-central-1`,
                 `${T.role} us-east-1`,
             ]);
+        });
+
+        it("takes over the lock of a provider that died mid-change, and waits for a live one", async () => {
+            const { aws, file } = simulatedAccount();
+            const lock = `${file.file}.lock`;
+            fs.mkdirSync(lock);
+            fs.writeFileSync(path.join(lock, "pid"), String(spawnSync("true").pid));
+            await aws.create(urn(T.logGroup, "lg"), { name: "/after/a/crash" });
+            assert.ok(findResource(file.read(), T.logGroup, "/after/a/crash"));
+            assert.strictEqual(fs.existsSync(lock), false);
+            // A lock whose holder still runs (this process) is respected: a change waits, then gives up naming the lock.
+            fs.mkdirSync(lock);
+            fs.writeFileSync(path.join(lock, "pid"), String(process.pid));
+            const impatient = new AccountFile(file.file, { lockTimeoutMs: 50 });
+            assert.throws(() => impatient.update(() => undefined), /stayed locked for 0\.05 s/);
+            assert.ok(fs.existsSync(lock));
         });
 
         it("refuses a type it does not model by name, instead of pretending to create it", async () => {
