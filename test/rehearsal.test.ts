@@ -41,6 +41,9 @@ describe("rehearsal", () => {
             const root = tempDir();
             const built = fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-abc"));
             fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-def.partial.123"));
+            // A newer folder built for another SDK version (package.json moved on) is not this project's engine.
+            const other = fakeEngine(path.join(root, "cache", "pulumi-v3.100.0-xyz"));
+            fs.utimesSync(other, new Date(), new Date(Date.now() + 60_000));
             assert.strictEqual(locateCli(undefined, { PATH: "", ENGINE_CACHE_DIR: path.join(root, "cache") }), built);
         });
 

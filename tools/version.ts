@@ -1,14 +1,24 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** This package's version, read from the package.json above this module (source or out/). */
-export function packageVersion(): string {
+interface Manifest {
+    readonly name?: string;
+    readonly version?: string;
+    readonly dependencies?: Record<string, string>;
+}
+
+/** This package's package.json, found above this module (source or out/). */
+export function packageManifest(): Manifest | undefined {
     for (let dir = __dirname; ; dir = path.dirname(dir)) {
         const file = path.join(dir, "package.json");
         if (fs.existsSync(file)) {
-            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-            if (pkg.name === "egress-remediation" && pkg.version) return pkg.version;
+            const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
+            if (manifest.name === "egress-remediation") return manifest;
         }
-        if (path.dirname(dir) === dir) return "unknown";
+        if (path.dirname(dir) === dir) return undefined;
     }
+}
+
+export function packageVersion(): string {
+    return packageManifest()?.version ?? "unknown";
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { packageManifest } from "../version";
 
 const NEEDED = ["pulumi", "pulumi-language-nodejs"];
 
@@ -15,13 +16,18 @@ function hasEngine(dir: string): boolean {
     });
 }
 
-/** The newest folder engine/build.sh left in its cache, if any. */
+/** The version of the Node SDK package.json pins: engine/build.sh builds the CLI of that version. */
+function pinnedSdkVersion(): string | undefined {
+    return packageManifest()?.dependencies?.["@pulumi/pulumi"];
+}
+
+/** The newest folder engine/build.sh left in its cache for the pinned version, if any. */
 function builtEngine(env: NodeJS.ProcessEnv): string | undefined {
     const cache = env.ENGINE_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "egress-remediation", "engine");
     if (!fs.existsSync(cache)) return undefined;
     return fs
         .readdirSync(cache)
-        .filter((name) => name.startsWith("pulumi-") && !name.includes(".partial."))
+        .filter((name) => name.startsWith(`pulumi-v${pinnedSdkVersion()}-`) && !name.includes(".partial."))
         .map((name) => path.join(cache, name))
         .filter(hasEngine)
         .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
