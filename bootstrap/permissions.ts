@@ -9,6 +9,28 @@ import { PolicyDocument } from "./trust";
 /** Logical-name prefixes of the roles the program creates (index.ts: "app", "workloads"); autonaming keeps them. */
 export const PROGRAM_ROLE_PREFIX = { apprunner: "app-", ecs: "workloads-" } as const;
 
+/**
+ * The program stores each `secretValues` entry as `<service name>/<NAME>` (components/secretStore.ts): the
+ * service names of Pulumi.prod.yaml. The deploy role manages only those secrets; no CI role reads others.
+ */
+export const STORED_SECRET_PREFIX = { apprunner: "nerava-backend/", ecs: "sandbox-broker/" } as const;
+
+/** Metadata only: what a preview needs to look secrets up by name (`aws.secretsmanager.getSecret`), never a value. */
+const SECRET_METADATA = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"];
+/** What pulumi-aws calls to create, update, read back and delete a secret and its versions. */
+const SECRET_WRITE = [
+    ...SECRET_METADATA,
+    "secretsmanager:CreateSecret",
+    "secretsmanager:UpdateSecret",
+    "secretsmanager:DeleteSecret",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+    "secretsmanager:TagResource",
+    "secretsmanager:UntagResource",
+];
+const secretsIn = (scope: AccountScope, name: string) => `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:${name}`;
+
 export interface AccountScope {
     readonly accountId: string;
     readonly region: string;
@@ -160,6 +182,7 @@ export function previewPolicy(system: System, scope: AccountScope, options: { st
         Statement: [
             { Sid: "Read", Effect: "Allow", Action: [...SYSTEMS[system].read], Resource: "*", Condition: inRegion(scope) },
             { Sid: "ReadRoles", Effect: "Allow", Action: IAM_READ, Resource: `arn:aws:iam::${scope.accountId}:role/*` },
+            { Sid: "SecretMetadata", Effect: "Allow", Action: SECRET_METADATA, Resource: secretsIn(scope, "*") },
             ...stateStatements(options.state, false),
             ...(options.assumeRoleArn ? [{ Sid: "OtherAccount", Effect: "Allow", Action: "sts:AssumeRole", Resource: options.assumeRoleArn }] : []),
         ],
@@ -177,6 +200,8 @@ export function deployPolicy(system: System, scope: AccountScope, options: { sta
             ...preview.Statement.filter((s) => !String(s.Sid).startsWith("State")),
             { Sid: "Write", Effect: "Allow", Action: [...spec.write], Resource: "*", Condition: inRegion(scope) },
             { Sid: "ProgramRoles", Effect: "Allow", Action: ROLE_WRITE, Resource: programRoles },
+            // AWS appends `-` and six characters to a secret's name in its ARN.
+            { Sid: "StoredSecrets", Effect: "Allow", Action: SECRET_WRITE, Resource: secretsIn(scope, `${STORED_SECRET_PREFIX[system]}*`) },
             {
                 Sid: "ProgramRolePolicies",
                 Effect: "Allow",

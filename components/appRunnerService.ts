@@ -6,7 +6,7 @@ import { parseImage, unpinnedImageReason } from "../policies/lib/images";
 import { keptResourceOptions } from "./adopt";
 import { APP_RUNNER_SERVICE } from "./liveProperties";
 import { secretReadStatements } from "./secretAccess";
-import { resolveSecretReference, secretReferenceProblem, SecretReference } from "./secretReference";
+import { fullSecretArn, resolveSecretReference, secretReferenceProblem, SecretReference } from "./secretReference";
 
 export interface HealthCheck {
     /** @default "HTTP" */
@@ -47,6 +47,11 @@ export interface AppRunnerServiceArgs {
     readonly account: { readonly id: string; readonly region: string };
     /** Secrets this stack stores (SecretStore ARNs), injected like `secrets`; the instance role may read them. */
     readonly storedSecrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * A digest of the stored secrets' versions (SecretStore.revision), set as the plain variable
+     * STORED_VALUES_REVISION: App Runner reads secrets only when it deploys, so a new value must redeploy.
+     */
+    readonly storedSecretsRevision?: pulumi.Input<string>;
     /** Resources that give the stored secrets their values: the service deploys after them. */
     readonly secretsReady?: pulumi.Resource[];
     /**
@@ -121,9 +126,12 @@ export class AppRunnerService extends pulumi.ComponentResource {
                         imageRepositoryType: parseImage(args.image).repository.includes("public.ecr.aws") ? "ECR_PUBLIC" : "ECR",
                         imageConfiguration: {
                             port: String(args.port ?? 8000),
-                            runtimeEnvironmentVariables: { ...(args.env ?? {}) },
+                            runtimeEnvironmentVariables: {
+                                ...(args.env ?? {}),
+                                ...(args.storedSecretsRevision !== undefined ? { [STORED_VALUES_REVISION]: args.storedSecretsRevision } : {}),
+                            },
                             runtimeEnvironmentSecrets: {
-                                ...Object.fromEntries(secrets.map((secret) => [secret.key, this.fullArnOf(secret)])),
+                                ...Object.fromEntries(secrets.map((secret) => [secret.key, fullSecretArn(secret, this)])),
                                 ...(args.storedSecrets ?? {}),
                             },
                         },
@@ -207,13 +215,10 @@ export class AppRunnerService extends pulumi.ComponentResource {
         );
         return { role, permissions: [policy] };
     }
-
-    /** App Runner takes only full ARNs: a name or partial ARN is looked up (preview fails if it does not exist). */
-    private fullArnOf(secret: SecretReference & { key: string }): pulumi.Input<string> {
-        if (secret.fullArn !== undefined) return secret.fullArn;
-        return aws.secretsmanager.getSecretOutput(secret.lookup, { parent: this }).arn;
-    }
 }
+
+/** The plain variable whose change makes App Runner deploy again when a stored secret's value changes. */
+export const STORED_VALUES_REVISION = "STORED_VALUES_REVISION";
 
 function assumeRolePolicy(service: string): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });

@@ -4,7 +4,7 @@ import { unpinnedImageReason } from "../policies/lib/images";
 import { keptResourceOptions } from "./adopt";
 import { ECS_SERVICE, LOG_GROUP } from "./liveProperties";
 import { secretReadStatements } from "./secretAccess";
-import { secretReferenceProblem } from "./secretReference";
+import { fullSecretArn, resolveSecretReference, secretReferenceProblem } from "./secretReference";
 
 export interface TaskSpec {
     /** Image with a pinned tag or digest; `latest` is refused. */
@@ -15,8 +15,13 @@ export interface TaskSpec {
     readonly memory?: number;
     readonly command?: readonly string[];
     readonly env?: Readonly<Record<string, string>>;
-    /** Env var name → Secrets Manager or SSM parameter ARN, injected by ECS at launch (`valueFrom`). */
+    /**
+     * Env var name → Secrets Manager secret (full or partial ARN, or name) or SSM parameter ARN, injected by
+     * ECS at launch (`valueFrom`, with a name looked up for the full ARN); the execution role may read these.
+     */
     readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Env var name → a `valueFrom` to use instead of the secret's ARN (a stored secret pinned to its version). */
+    readonly valueFrom?: Readonly<Record<string, pulumi.Input<string>>>;
     readonly desiredCount: number;
     /** The container's name (a load balancer targets it by name). @default "api" or "worker" */
     readonly containerName?: string;
@@ -205,7 +210,7 @@ export class EcsWorker extends pulumi.ComponentResource {
                     memory: String(spec.memory ?? 1024),
                     executionRoleArn: executionRole.arn,
                     taskRoleArn: spec.taskRoleArn,
-                    containerDefinitions: pulumi.all([logGroup.name, pulumi.output(spec.secrets ?? {})]).apply(([group, secrets]) =>
+                    containerDefinitions: pulumi.all([logGroup.name, this.valueFroms(spec, args.account)]).apply(([group, secrets]) =>
                         JSON.stringify([
                             {
                                 name: containerName,
@@ -277,6 +282,16 @@ export class EcsWorker extends pulumi.ComponentResource {
             workerTaskDefinitionArn: this.workerTaskDefinitionArn,
             tasksSecurityGroupId: this.tasksSecurityGroupId,
         });
+    }
+
+    /** Each secret's `valueFrom`: a pinned override, else the full ARN (ECS would read a bare name as an SSM parameter). */
+    private valueFroms(spec: TaskSpec, account: { id: string; region: string }): pulumi.Output<Record<string, string>> {
+        const entries = Object.entries(spec.secrets ?? {}).map(([envName, ref]) => {
+            const pinned = spec.valueFrom?.[envName];
+            if (pinned !== undefined) return [envName, pinned] as const;
+            return [envName, typeof ref === "string" ? fullSecretArn(resolveSecretReference(ref, account), this) : ref] as const;
+        });
+        return pulumi.output(Object.fromEntries(entries)) as pulumi.Output<Record<string, string>>;
     }
 
     /** The execution role may read exactly the secrets the API and worker reference, and nothing else. */

@@ -1,3 +1,6 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * A reference to a secret as the config may give it: a Secrets Manager secret's full ARN (which
  * ends in `-` and six random characters), its partial ARN or its name, or an SSM parameter ARN.
@@ -54,4 +57,13 @@ export function resolveSecretReference(reference: string, account: { readonly id
     }
     const partialArn = `arn:${partitionOf(account.region)}:secretsmanager:${account.region}:${account.id}:secret:${reference}`;
     return { service: "secretsmanager", lookup: { name: reference }, grant: `${partialArn}-??????` };
+}
+
+/**
+ * The full ARN App Runner and ECS need (ECS reads a bare name as an SSM parameter's): a full ARN as
+ * given, a name or partial ARN looked up in the parent's account (a preview fails if it does not exist).
+ */
+export function fullSecretArn(secret: SecretReference, parent: pulumi.Resource): pulumi.Input<string> {
+    if (secret.fullArn !== undefined) return secret.fullArn;
+    return aws.secretsmanager.getSecretOutput(secret.lookup, { parent }).arn;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secretValueOutputs } from "../config/secretConfig";
@@ -14,33 +15,72 @@ export interface SecretStoreArgs {
 
 /**
  * Secrets Manager secrets holding values from secret config. Each value is wrapped again with
- * `pulumi.secret` and `secretString` is listed in `additionalSecretOutputs`, so it is encrypted in
- * state and shown as [secret] in previews whatever the caller passed.
+ * `pulumi.secret` and `secretString` is listed in `additionalSecretOutputs` (pulumi-aws 7.48.0 does
+ * both too, as its schema marks the property secret; this does not depend on it), so it is encrypted
+ * in state and shown as [secret] in previews whatever the caller passed.
  */
 export class SecretStore extends pulumi.ComponentResource {
     /** NAME → ARN of the stored secret (complete, with AWS's suffix). */
     public readonly arns: Record<string, pulumi.Output<string>> = {};
     /** The versions holding the values: tasks and services must start after them. */
     public readonly versions: aws.secretsmanager.SecretVersion[] = [];
+    /** NAME → the id of the version holding its current value: a new value is a new version (force-new). */
+    private readonly versionIds: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: SecretStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-remediation:secrets:SecretStore", name, {}, opts);
         for (const [key, value] of Object.entries(args.values)) {
             const secret = new aws.secretsmanager.Secret(
                 `${name}-${key}`,
-                { name: `${args.prefix}/${key}`, description: `${key}, from egress-remediation:secretValues`, kmsKeyId: args.kmsKeyArn },
+                {
+                    name: `${args.prefix}/${key}`,
+                    description: `${key}, from egress-remediation:secretValues`,
+                    kmsKeyId: args.kmsKeyArn,
+                    // The value lives in stack config: a removed secret goes at once instead of holding its name
+                    // for AWS's default 30-day recovery window, which would refuse the same NAME if it came back.
+                    recoveryWindowInDays: 0,
+                },
                 { parent: this },
             );
-            this.versions.push(
-                new aws.secretsmanager.SecretVersion(
-                    `${name}-${key}-value`,
-                    { secretId: secret.id, secretString: pulumi.secret(value) },
-                    { parent: this, additionalSecretOutputs: ["secretString"] },
-                ),
+            const version = new aws.secretsmanager.SecretVersion(
+                `${name}-${key}-value`,
+                { secretId: secret.id, secretString: pulumi.secret(value) },
+                { parent: this, additionalSecretOutputs: ["secretString"] },
             );
+            this.versions.push(version);
+            this.versionIds[key] = version.versionId;
             this.arns[key] = secret.arn;
         }
         this.registerOutputs({ arns: this.arns });
+    }
+
+    /**
+     * ECS `valueFrom` for the `secretValues.NAME` references of a map, pinned to the current version
+     * (`<arn>:::<version id>`): a changed value changes the task definition, so the service rolls out
+     * new tasks with it instead of keeping the old value in running tasks.
+     */
+    pinnedValueFrom(map: Readonly<Record<string, string>>): Record<string, pulumi.Output<string>> {
+        return Object.fromEntries(
+            Object.entries(map).flatMap(([envName, ref]) => {
+                const name = storedSecretName(ref);
+                return name === undefined ? [] : [[envName, pulumi.interpolate`${this.arns[name]}:::${this.versionIds[name]}`]];
+            }),
+        );
+    }
+
+    /**
+     * A short digest of the current version ids (not secret): App Runner takes no version in a secret
+     * reference and reads secrets only when it deploys, so a service that carries this digest in a
+     * plain variable redeploys when a stored value changes.
+     */
+    get revision(): pulumi.Output<string> {
+        return pulumi
+            .all(
+                Object.keys(this.versionIds)
+                    .sort()
+                    .map((key) => this.versionIds[key]),
+            )
+            .apply((ids) => createHash("sha256").update(ids.join(",")).digest("hex").slice(0, 12));
     }
 
     /** A secrets map with `secretValues.NAME` references replaced by the stored secrets' ARNs. */

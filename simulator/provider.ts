@@ -1,4 +1,4 @@
-import { randomBytes } from "crypto";
+import { createHash } from "crypto";
 import { isDeepStrictEqual } from "util";
 import * as provider from "@pulumi/pulumi/provider";
 import { replacingKeys } from "../tools/offline/replaceOn";
@@ -73,8 +73,10 @@ export class SimulatedAws implements provider.Provider {
         const behaviour = behaviourOf(typeOf(urn));
         const key = behaviour.autoName;
         if (!key || news[key] !== undefined) return { inputs: news };
-        // Like the provider's auto-naming: keep the name a resource already has, else `<name>-<7 random hex>`.
-        const name = olds[key] ?? `${nameOf(urn)}-${randomBytes(4).toString("hex").slice(0, 7)}`;
+        // Like the provider's auto-naming: keep the name a resource already has, else `<name>-<7 hex>`. pulumi-aws
+        // draws the suffix from the engine's per-resource seed, so a preview saved with --save-plan and the
+        // `up --plan` that applies it agree; the seed does not reach this interface, so the URN stands in for it.
+        const name = olds[key] ?? `${nameOf(urn)}-${createHash("sha256").update(urn).digest("hex").slice(0, 7)}`;
         return { inputs: { ...news, [key]: name } };
     }
 

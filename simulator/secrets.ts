@@ -5,7 +5,9 @@ import { T } from "./tokens";
  * The secret a reference names, as Secrets Manager resolves it: a full ARN (with the `-` and six random
  * characters AWS appends), a partial ARN without that suffix, or a name. SSM parameters are not modelled.
  */
-export function findSecret(data: AccountData, reference: string): StoredResource | undefined {
+export function findSecret(data: AccountData, given: string): StoredResource | undefined {
+    // ECS may name a JSON key, stage and version after the ARN: `arn:…:secret:<name>-AbCdEf:<key>:<stage>:<version id>`.
+    const reference = given.startsWith("arn:") ? given.split(":").slice(0, 7).join(":") : given;
     const secrets = resourcesOfType(data, T.secret);
     return (
         secrets.find((s) => s.id === reference) ??

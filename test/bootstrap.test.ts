@@ -2,8 +2,10 @@ import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, parseBootstrapConfig } from "../bootstrap/config";
-import { PROGRAM_ROLE_PREFIX } from "../bootstrap/permissions";
-import { RecordedResource, RecordingMocks } from "../tools/offline/mocks";
+import { PROGRAM_ROLE_PREFIX, STORED_SECRET_PREFIX } from "../bootstrap/permissions";
+import { lookupsFromConfig, RecordedResource, RecordingMocks } from "../tools/offline/mocks";
+import { runProgram } from "../tools/offline/runProgram";
+import { projectConfig, stackFileConfig } from "./fixtures";
 import { runStack } from "./harness";
 
 const PROGRAM = path.resolve(__dirname, "../bootstrap/index");
@@ -111,6 +113,37 @@ describe("bootstrap (GitHub OIDC provider and CI roles, under mocks)", () => {
         for (const role of roles) {
             const system = String(role.provider).includes("::ecs-account::") ? "ecs" : "apprunner";
             assert.ok(role.name.startsWith(PROGRAM_ROLE_PREFIX[system]), `${role.name} (${system})`);
+        }
+    });
+
+    it("lets the deploy roles manage only the secrets the program stores, under the prod services' names", async function () {
+        this.timeout(60_000);
+        const deploy = doc(named(resources, POLICY, "github-egress-remediation-deploy"), "policy").Statement;
+        const stored = deploy.find((s) => s.Sid === "StoredSecrets")!;
+        assert.strictEqual(stored.Resource, "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava-backend/*");
+        for (const action of ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"])
+            assert.ok(actions(stored).includes(action), action);
+        const ecs = doc(named(resources, POLICY, "github-egress-remediation-deploy-ecs"), "policy").Statement;
+        assert.strictEqual(ecs.find((s) => s.Sid === "StoredSecrets")?.Resource, "arn:aws:secretsmanager:eu-central-1:905418046272:secret:sandbox-broker/*");
+        // No statement outside that prefix can read a secret's value.
+        for (const statement of [...deploy, ...ecs].filter((s) => s.Sid !== "StoredSecrets")) {
+            assert.ok(!actions(statement).includes("secretsmanager:GetSecretValue"), String(statement.Sid));
+        }
+        // The prefixes are the prod program's: every secret it would store falls under them.
+        const config = stackFileConfig("prod") as Record<string, any>;
+        config["egress-remediation:secretValues"] = { A: "x", B: "y" };
+        config["egress-remediation:appRunner"].service.secrets.A = "secretValues.A";
+        config["egress-remediation:ecs"].api.secrets = { B: "secretValues.B" };
+        const run = await runProgram(config, {
+            stack: "prod",
+            lookups: lookupsFromConfig(projectConfig(config)),
+            secretKeys: ["egress-remediation:secretValues"],
+        });
+        const secrets = run.mocks.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret");
+        assert.strictEqual(secrets.length, 2);
+        for (const secret of secrets) {
+            const system = String(secret.provider).includes("::ecs-account::") ? "ecs" : "apprunner";
+            assert.ok(String(secret.inputs.name).startsWith(STORED_SECRET_PREFIX[system]), `${secret.inputs.name} (${system})`);
         }
     });
 

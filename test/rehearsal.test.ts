@@ -55,6 +55,15 @@ describe("rehearsal", () => {
         });
     });
 
+    it("refuses a secretValues key in --set by name, never echoing its value", async function () {
+        this.timeout(60_000);
+        const cli = fakeEngine(path.join(tempDir(), "cli"));
+        const result = await runCli(["rehearse", "--cli", cli, "--set", "egress-remediation:secretValues.TWILIO_AUTH_TOKEN=s3cr3t-CANARY-set"]);
+        assert.strictEqual(result.status, 2);
+        assert.match(result.stderr, /--set egress-remediation:secretValues\.TWILIO_AUTH_TOKEN: secret values never go on a command line/);
+        assert.ok(!(result.stdout + result.stderr).includes("s3cr3t-CANARY-set"));
+    });
+
     it("asks the running CLI to cancel on Ctrl-C, removes its sandbox and exits 130", async function () {
         this.timeout(120_000);
         const root = tempDir();

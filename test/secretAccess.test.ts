@@ -50,19 +50,25 @@ describe("EcsWorker secrets", () => {
             desiredCount: 2,
             containerPort: 8080,
             env: { LOG_LEVEL: "info" },
-            secrets: { DB_PASSWORD: SM_NAME, SENTRY_DSN: SSM },
+            secrets: { DB_PASSWORD: SM_NAME, SENTRY_DSN: SSM, BROKER_KEY: "sandbox-broker/prod/BROKER_KEY" },
         },
         worker: { desiredCount: 1, secrets: { API_TOKEN: SM_FULL } },
     };
 
-    it("injects each secret with valueFrom, next to the plain environment", async () => {
+    it("injects each secret with valueFrom as a full ARN (ECS reads a bare name as an SSM parameter), next to the plain environment", async () => {
         const { mocks } = await underMocks(() => new EcsWorker("w", args));
         const [api] = JSON.parse(mocks.named("w-api-task").inputs.containerDefinitions as string);
         const [worker] = JSON.parse(mocks.named("w-worker-task").inputs.containerDefinitions as string);
-        assert.deepStrictEqual(api.secrets, [
-            { name: "DB_PASSWORD", valueFrom: SM_NAME },
-            { name: "SENTRY_DSN", valueFrom: SSM },
-        ]);
+        // A name resolves where the provider looks it up (here the mocks' default account; the program passes the ECS one).
+        const fullArn = /^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:sandbox-broker\/prod\/(DB_PASSWORD|BROKER_KEY)-[A-Za-z0-9]{6}$/;
+        assert.deepStrictEqual(
+            api.secrets.map((s: { name: string }) => s.name),
+            ["DB_PASSWORD", "SENTRY_DSN", "BROKER_KEY"],
+        );
+        assert.match(api.secrets[0].valueFrom, fullArn);
+        assert.ok(api.secrets[0].valueFrom.startsWith(`${SM_NAME}-`));
+        assert.strictEqual(api.secrets[1].valueFrom, SSM);
+        assert.match(api.secrets[2].valueFrom, fullArn);
         assert.deepStrictEqual(api.environment, [{ name: "LOG_LEVEL", value: "info" }]);
         assert.deepStrictEqual(worker.secrets, [{ name: "API_TOKEN", valueFrom: SM_FULL }]);
     });
@@ -72,7 +78,15 @@ describe("EcsWorker secrets", () => {
         const policy = mocks.named("w-read-secrets");
         assert.strictEqual(policy.inputs.role, mocks.named("w-execution-role").id);
         assert.deepStrictEqual(JSON.parse(policy.inputs.policy as string).Statement, [
-            { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [SM_FULL, `${SM_NAME}-??????`].sort() },
+            {
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue"],
+                Resource: [
+                    SM_FULL,
+                    `${SM_NAME}-??????`,
+                    "arn:aws:secretsmanager:eu-central-1:905418046272:secret:sandbox-broker/prod/BROKER_KEY-??????",
+                ].sort(),
+            },
             { Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [SSM] },
             { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KMS] },
         ]);

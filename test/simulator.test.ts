@@ -250,6 +250,45 @@ describe("simulated AWS account", () => {
             await rejectsWithCode(aws.create(urn(T.ecsService, "again"), service), "InvalidParameterException");
         });
 
+        it("reads a bare secret name in valueFrom as an SSM parameter, as ECS does, so a Secrets Manager grant does not cover it", async () => {
+            const account = recordedAccount();
+            const secretArn = "arn:aws:secretsmanager:eu-central-1:905418046272:secret:sandbox-broker/API_TOKEN-Ab12Cd";
+            account.resources.push({ type: T.secret, id: secretArn, region: "eu-central-1", inputs: { name: "sandbox-broker/API_TOKEN" }, outputs: {} });
+            const { aws } = simulatedAccount(EU, account);
+            const role = await aws.create(urn(T.role, "exec"), { assumeRolePolicy: "{}" });
+            await aws.create(urn(T.rolePolicyAttachment, "attach"), {
+                role: role.id,
+                policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+            });
+            await aws.create(urn(T.rolePolicy, "read"), {
+                role: role.id,
+                policy: JSON.stringify({
+                    Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretArn.slice(0, -7)}-??????` }],
+                }),
+            });
+            const start = async (valueFrom: string) => {
+                const containers = [{ name: "worker", image: "x@sha256:1", secrets: [{ name: "API_TOKEN", valueFrom }] }];
+                const task = await aws.create(urn(T.taskDefinition, "td"), {
+                    family: "sandbox-broker-worker",
+                    containerDefinitions: JSON.stringify(containers),
+                    executionRoleArn: role.outs.arn,
+                });
+                const service = {
+                    name: `w-${task.id.slice(-1)}`,
+                    cluster: "sandbox-broker-cluster",
+                    taskDefinition: task.id,
+                    desiredCount: 1,
+                    launchType: "FARGATE",
+                };
+                return aws.create(urn(T.ecsService, service.name), service);
+            };
+            await assert.rejects(
+                start("sandbox-broker/API_TOKEN"),
+                /ssm:GetParameters on resource: arn:aws:ssm:eu-central-1:905418046272:parameter\/sandbox-broker\/API_TOKEN/,
+            );
+            await start(`${secretArn}:::0b2c`); // a full ARN pinned to a version
+        });
+
         it("numbers a family's new task definition after the recorded revision 8, and imports a service by cluster/name", async () => {
             const { aws } = simulatedAccount(EU);
             const task = await aws.create(urn(T.taskDefinition, "td"), { family: "sandbox-broker", containerDefinitions: "[]" });
@@ -273,6 +312,10 @@ describe("simulated AWS account", () => {
             const { aws } = simulatedAccount();
             const fresh = await aws.check(urn(T.securityGroup, "data-redis-sg"), {}, { vpcId: "v" });
             assert.match(String(fresh.inputs.name), /^data-redis-sg-[0-9a-f]{7}$/);
+            // The same resource gets the same name on every check (a saved plan and its up agree), another one another name.
+            assert.strictEqual((await aws.check(urn(T.securityGroup, "data-redis-sg"), {}, { vpcId: "v" })).inputs.name, fresh.inputs.name);
+            const other = await aws.check(urn(T.securityGroup, "data-redis-sg").replace("urn:pulumi:prod::", "urn:pulumi:staging::"), {}, { vpcId: "v" });
+            assert.notStrictEqual(other.inputs.name, fresh.inputs.name);
             const kept = await aws.check(urn(T.securityGroup, "data-redis-sg"), { name: "existing" }, { vpcId: "v" });
             assert.strictEqual(kept.inputs.name, "existing");
         });

@@ -41,9 +41,13 @@ function taskStartProblem(data: AccountData, taskDefinition: StoredResource, reg
             return `ResourceInitializationError: failed to validate logger args: The specified log group does not exist (${group})`;
         }
         for (const secret of container.secrets ?? []) {
-            const isParameter = secret.valueFrom.includes(":ssm:");
+            // ECS reads anything but a Secrets Manager ARN as an SSM parameter (a bare secret name included).
+            const isParameter = !secret.valueFrom.startsWith("arn:") || secret.valueFrom.includes(":ssm:");
             const stored = isParameter ? undefined : findSecret(data, secret.valueFrom);
-            const resource = isParameter ? secret.valueFrom : stored?.id;
+            const parameterArn = secret.valueFrom.startsWith("arn:")
+                ? secret.valueFrom
+                : `arn:aws:ssm:${region}:${data.accounts[region]}:parameter/${secret.valueFrom.replace(/^\//, "")}`;
+            const resource = isParameter ? parameterArn : stored?.id;
             if (!resource) return `ResourceInitializationError: unable to pull secrets: secret ${secret.name} (${secret.valueFrom}) does not exist`;
             const noValue = stored && secretValueProblem(data, stored);
             if (noValue) return `ResourceInitializationError: unable to pull secrets: ${noValue}`;

@@ -14,6 +14,11 @@ interface RehearseOptions {
 function parseSetting(setting: string): [string, string] {
     const at = setting.indexOf("=");
     if (at <= 0) return stop(`--set ${setting}: expected <config-path>=<value>, e.g. --set egress-remediation:ecs.vpcId=vpc-0123`);
+    const key = setting.slice(0, at);
+    if (/(^|:)secretValues(\.|\[|$)/.test(key)) {
+        // Named without its value: a command line is readable by every process on the machine.
+        return stop(`--set ${key}: secret values never go on a command line; the rehearsal gives every secretValues key of the stack file a placeholder`);
+    }
     return [setting.slice(0, at), setting.slice(at + 1)];
 }
 

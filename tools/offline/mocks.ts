@@ -32,7 +32,8 @@ export interface RegistrationOptions {
 }
 
 /** Answers for `get*` invokes, built from stack config so a plan is deterministic. */
-export type LookupAnswers = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+/** Answers a lookup from its inputs and the provider reference (`<urn>::<id>`) it was made with, if any. */
+export type LookupAnswers = Record<string, (inputs: Record<string, unknown>, provider?: string) => Record<string, unknown>>;
 
 /** The parts of the SDK's RegisterResourceRequest/Response this module reads. */
 interface RegisterRequest {
@@ -81,6 +82,11 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>,
         case "aws:secretsmanager/secret:Secret":
             // Complete ARNs end in `-` and six random characters.
             return { arn: `arn:aws:secretsmanager:offline:000000000000:secret:${stringInput(inputs, "name", name)}-${shortHash(name).slice(0, 6)}` };
+        case "aws:secretsmanager/secretVersion:SecretVersion": {
+            // AWS gives every version a UUID; offline it is derived from the name, so plans compare.
+            const hex = `${shortHash(name)}${shortHash(`${name}/version`)}`.padEnd(32, "0").slice(0, 32);
+            return { versionId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
+        }
         case "aws:ecs/service:Service":
             return { name: stringInput(inputs, "name", name) };
         case "aws:cloudwatch/logGroup:LogGroup":
@@ -152,7 +158,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         const answer = this.lookups[args.token];
         if (!answer) throw new Error(`offline mocks have no answer for lookup ${args.token}; add one to the lookups built from stack config`);
-        return answer(args.inputs as Record<string, unknown>);
+        return answer(args.inputs as Record<string, unknown>, args.provider);
     }
 
     /**
@@ -203,11 +209,11 @@ export function lookupsFromConfig(projectConfig: Record<string, unknown>): Looku
     const ecs = (projectConfig.ecs ?? {}) as { account?: { id?: string; region?: string } };
     const appRunner = (projectConfig.appRunner ?? {}) as { account?: { id?: string; region?: string } };
     return {
-        "aws:secretsmanager/getSecret:getSecret": (inputs) => {
+        "aws:secretsmanager/getSecret:getSecret": (inputs, provider) => {
+            // A name resolves in the account and region of the provider that looks it up (the program's two).
+            const account = provider?.includes("::ecs-account::") ? ecs.account : appRunner.account;
             const partialArn =
-                typeof inputs.arn === "string"
-                    ? inputs.arn
-                    : `arn:aws:secretsmanager:${appRunner.account?.region}:${appRunner.account?.id}:secret:${String(inputs.name)}`;
+                typeof inputs.arn === "string" ? inputs.arn : `arn:aws:secretsmanager:${account?.region}:${account?.id}:secret:${String(inputs.name)}`;
             const arn = `${partialArn}-${shortHash(partialArn).slice(0, 6)}`;
             return { arn, id: arn, name: partialArn.split(":secret:")[1] };
         },
