@@ -210,8 +210,11 @@ describe("rollback refusals (the checkout and config stay as they were)", () => 
         assert.match(await refusal(s), /no succeeded update before update 3/);
         assert.match(await refusal(s, { to: 2 }), /update 2 \(update, failed, .*\) is not a succeeded update; choose one of: none/);
         assert.match(await refusal(s, { to: 1 }), /update 1 \(refresh, succeeded, .*\) is not a succeeded update/);
-        assert.match(await refusal(s, { to: 3 }), /update 3 is the current state/);
+        // The current update 3 failed: it is no state to return to, whatever it left.
+        assert.match(await refusal(s, { to: 3 }), /update 3 \(update, failed, .*\) is not a succeeded update; choose one of: none/);
         assert.match(await refusal(s, { to: 9 }), /update 9 is not in the stack's history; updates: 3, 2/);
+        (s.stack.records[0] as { result: string }).result = "succeeded";
+        assert.match(await refusal(s, { to: 3 }), /update 3 is the current state; choose an earlier one/);
         assertUntouched(s);
     });
 

@@ -97,13 +97,24 @@ describe("rollback --state <version>", () => {
         assert.strictEqual(fs.readFileSync(path.join(project, "Pulumi.prod.yaml"), "utf8"), "config: {}\n");
     });
 
-    it("refuses the newest version, an unknown one, an unfinished update, and a state that moved before the import", async () => {
+    it("restores the newest update's checkpoint when the state was edited after it (state edits record no update)", async () => {
+        const stack = stackAfterBadRefresh();
+        stack.checkpoints.set(5, deployment([nat, route, service("app:v20", "CIPHER-TWO")]));
+        stack.state = deployment([route, service("app:v20", "CIPHER-THREE")]);
+        const { outcome, output } = await restore(stack, 5, true);
+        assert.strictEqual(outcome.imported, true);
+        assert.match(output, /Update 5 is the newest update/);
+        assert.match(output, /\+ urn:.*::egress-nat {2}\(in update 5's checkpoint, missing now\)/);
+        assert.doesNotMatch(output, /::app /, "a re-encrypted secret is no difference");
+        assert.deepStrictEqual(stack.imported, stack.checkpoints.get(5));
+    });
+
+    it("refuses an unknown version, an unfinished update, and a state that moved before the import", async () => {
         const refused = async (stack: FakeStack, version: number) =>
             restore(stack, version, true).then(
                 () => assert.fail("not refused"),
                 (e: Error) => (assert.ok(e instanceof RollbackRefused, e.stack), e.message),
             );
-        assert.match(await refused(stackAfterBadRefresh(), 5), /update 5 is the newest; its checkpoint is the current state/);
         assert.match(await refused(stackAfterBadRefresh(), 9), /update 9 is not in the stack's history; versions: 5, 4, 3/);
         const running = stackAfterBadRefresh();
         (running.records[0] as { result: string }).result = "in-progress";

@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { AccountData, StoredResource } from "../../simulator/account";
 import { ECS_NETWORK, recordedAccount } from "../../simulator/recordedAccount";
 import { T } from "../../simulator/tokens";
@@ -67,4 +71,70 @@ export async function prodSandbox(account: AccountData = accountReadyForFirstUp(
     }
     expectSuccess(await sandbox.pulumi(["config", "rm", "--stack", "prod", UNVERIFIED_KEY]), `pulumi config rm ${UNVERIFIED_KEY}`);
     return sandbox;
+}
+
+/** Runs `step`, then prints how long it took and the load average: engine tests share a loaded machine. */
+export async function timed<T>(what: string, step: () => Promise<T>): Promise<T> {
+    const start = Date.now();
+    try {
+        return await step();
+    } finally {
+        const load = os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(" ");
+        process.stderr.write(`      [engine] ${what}: ${((Date.now() - start) / 1000).toFixed(1)} s (load ${load})\n`);
+    }
+}
+
+/** One entry of `pulumi stack history --json`, newest first. */
+export interface HistoryEntry {
+    readonly kind: string;
+    readonly result: string;
+    readonly message?: string;
+    readonly environment: Record<string, string>;
+    readonly config: Record<string, unknown>;
+}
+
+export async function stackHistory(sandbox: EngineSandbox, stack = "prod"): Promise<HistoryEntry[]> {
+    const result = await sandbox.pulumi(["stack", "history", "--stack", stack, "--json"]);
+    expectSuccess(result, "pulumi stack history");
+    return JSON.parse(result.stdout) as HistoryEntry[];
+}
+
+/**
+ * The sandbox's project copy as a git checkout, as a team's clone would be: Pulumi then records each
+ * update's commit, and rollback runs commits from it. Its node_modules is a symlink (the sandbox links
+ * the repository's), which the project's `node_modules/` pattern does not match, so git is told to ignore it.
+ */
+export class SandboxGit {
+    private constructor(readonly dir: string) {}
+
+    static init(dir: string): SandboxGit {
+        const git = new SandboxGit(fs.realpathSync(dir));
+        git.run("init", "--quiet", "--initial-branch=main");
+        git.run("config", "user.name", "Engine Test");
+        git.run("config", "user.email", "engine-test@example.invalid");
+        git.run("config", "commit.gpgsign", "false");
+        fs.appendFileSync(path.join(dir, ".git", "info", "exclude"), "/node_modules\n");
+        return git;
+    }
+
+    run(...args: string[]): string {
+        return execFileSync("git", args, { cwd: this.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    }
+
+    /** Commits every change; returns the commit. */
+    commitAll(message: string): string {
+        this.run("add", "-A");
+        this.run("commit", "--quiet", "--allow-empty", "-m", message);
+        return this.run("rev-parse", "HEAD");
+    }
+
+    worktrees(): string[] {
+        return this.run("worktree", "list", "--porcelain")
+            .split("\n")
+            .filter((line) => line.startsWith("worktree "))
+            .map((line) => line.slice("worktree ".length));
+    }
 }

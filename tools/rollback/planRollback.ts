@@ -92,10 +92,11 @@ export function planRollback(history: readonly UpdateRecord[], options: { to?: n
     if (options.to !== undefined) {
         const chosen = history.find((h) => h.version === options.to);
         if (!chosen) throw new RollbackRefused(`update ${options.to} is not in the stack's history; updates: ${updates.map((u) => u.version).join(", ")}`);
-        if (chosen.version === current.version) throw new RollbackRefused(`update ${chosen.version} is the current state; choose an earlier one`);
+        // Success first: a failed current update is not "the current state" (it may have left the stack half-way).
         if (chosen.kind !== "update" || chosen.result !== "succeeded") {
             throw new RollbackRefused(`${describe(chosen)} is not a succeeded update; choose one of: ${succeeded.join(", ") || "none"}`);
         }
+        if (chosen.version === current.version) throw new RollbackRefused(`update ${chosen.version} is the current state; choose an earlier one`);
         target = chosen;
     } else {
         target = updates.find((u) => u.version < current.version && u.result === "succeeded");

@@ -56,13 +56,14 @@ async function restoreIn(workDir: string, options: StateRestoreOptions, deps: { 
     if (unfinished) throw new RollbackRefused(`${describe(unfinished)} has not finished; wait for it before restoring state`);
     const record = history.find((h) => h.version === options.version);
     if (!record) throw new RollbackRefused(`update ${options.version} is not in the stack's history; versions: ${history.map((h) => h.version).join(", ")}`);
-    if (record === history[0]) throw new RollbackRefused(`update ${options.version} is the newest; its checkpoint is the current state`);
     interrupts.check();
 
     const prior = await stack.exportState(record);
     const current = await stack.exportState();
     const changes = diffStates(prior, current);
     print(`Restoring the state of stack ${options.stack} to the checkpoint ${describe(record)} left.`);
+    // The newest update's checkpoint is worth restoring too: state edits (`pulumi state delete`, `stack import`) record no update.
+    if (record === history[0]) print(`Update ${record.version} is the newest update; the state has been edited since only if a difference is listed below.`);
     for (const c of changes) {
         if (c.change === "missing") print(`  + ${c.urn}  (in update ${record.version}'s checkpoint, missing now)`);
         else if (c.change === "differs") print(`  ~ ${c.urn}  (${c.fields!.join(", ")})`);
