@@ -48,7 +48,10 @@ describe("discover: secret-looking command arguments", () => {
 
     it("describes findings by index and reason, never by value", () => {
         const text = describeSecretArguments(secretArguments(["sh", "-c", `TOKEN=${CANARY} app`, `--secret=${CANARY}`]));
-        assert.strictEqual(text, "command[2] (a NAME=value part where its name contains TOKEN), command[3] (a --flag=value part where its name contains SECRET)");
+        assert.strictEqual(
+            text,
+            "command[2] (a NAME=value part where its name contains TOKEN), command[3] (a --flag=value part where its name contains SECRET)",
+        );
         assert.ok(!text.includes(CANARY));
     });
 });

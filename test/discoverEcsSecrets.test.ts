@@ -47,7 +47,9 @@ function liveEcs(api: ContainerDefinition, workerCommand: string[] = ["python", 
         deployments: [{ id: "ecs-svc/1", status: "PRIMARY", rolloutState: "COMPLETED" as const }],
         networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-0123456789abcdef0"], assignPublicIp: "DISABLED" as const } },
     });
-    ecs.on(DescribeServicesCommand).resolves({ services: [service("sandbox-broker", "sandbox-broker:8"), service("sandbox-broker-worker", "sandbox-broker-worker:1")] });
+    ecs.on(DescribeServicesCommand).resolves({
+        services: [service("sandbox-broker", "sandbox-broker:8"), service("sandbox-broker-worker", "sandbox-broker-worker:1")],
+    });
     ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: `arn:aws:ecs:eu-central-1:${ACCOUNT}:task-definition/sandbox-broker:8` }).resolves({
         taskDefinition: { family: "sandbox-broker", revision: 8, cpu: "1024", memory: "2048", containerDefinitions: [api] },
     });
@@ -77,7 +79,8 @@ async function discoverWith(api: ContainerDefinition, config = prodConfig(), wor
     }
 }
 
-const everything = (d: Discovery) => JSON.stringify(d) + report({ discovery: d, applied: [], dropped: [], before: "", after: "", fileName: "Pulumi.prod.yaml" });
+const everything = (d: Discovery) =>
+    JSON.stringify(d) + report({ discovery: d, applied: [], dropped: [], before: "", after: "", fileName: "Pulumi.prod.yaml" });
 
 describe("discover: the live API container's secrets go into ecs.api.secrets", () => {
     it("writes each name → valueFrom ARN, a bare SSM parameter name as its ARN, and no longer calls them keyless", async () => {
@@ -205,8 +208,16 @@ describe("discover: secretValues references are the program's own, not secrets t
                 sm.commandCalls(DescribeSecretCommand).map((c) => c.args[0].input.SecretId),
                 ["nerava/prod/DATABASE_URL"],
             );
-            assert.deepStrictEqual(d.checks.filter((c) => c.level !== "ok"), []);
-            assert.ok(d.checks.some((c) => c.message === "appRunner.service.secrets.TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN, which the program stores; nothing to read"));
+            assert.deepStrictEqual(
+                d.checks.filter((c) => c.level !== "ok"),
+                [],
+            );
+            assert.ok(
+                d.checks.some(
+                    (c) =>
+                        c.message === "appRunner.service.secrets.TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN, which the program stores; nothing to read",
+                ),
+            );
             assert.deepStrictEqual(d.confirmed, ["appRunner.service.secrets"]);
         } finally {
             sm.restore();

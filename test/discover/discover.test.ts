@@ -366,7 +366,9 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             await secrets.send(new CreateSecretCommand({ Name: "nerava/prod/REDIS_URL", SecretString: "redis://nerava-redis:6379/0" })).catch((error) => {
                 if (error.name !== "ResourceExistsException") throw error;
             });
-            dbPasswordArn = (await new SecretsManagerClient(ecsConfig).send(new CreateSecretCommand({ Name: "leaky/db-password", SecretString: DATABASE_PASSWORD }))).ARN!;
+            dbPasswordArn = (
+                await new SecretsManagerClient(ecsConfig).send(new CreateSecretCommand({ Name: "leaky/db-password", SecretString: DATABASE_PASSWORD }))
+            ).ARN!;
             const ecs = new ECSClient(ecsConfig);
             const registered = await ecs.send(
                 new RegisterTaskDefinitionCommand({
@@ -403,8 +405,14 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             dir = projectDir(world, (t) =>
                 t
                     .replace("    name: sandbox-broker\n", "    name: leaky-broker\n")
-                    .replace("        REDIS_URL: nerava/prod/REDIS_URL\n", "        REDIS_URL: nerava/prod/REDIS_URL\n        TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN\n")
-                    .replace("  egress-remediation:unverified:\n", "  egress-remediation:secretValues:\n    TWILIO_AUTH_TOKEN:\n      secure: v1:AAAAAAAAAAAAAAAAAAAAAA==\n  egress-remediation:unverified:\n"),
+                    .replace(
+                        "        REDIS_URL: nerava/prod/REDIS_URL\n",
+                        "        REDIS_URL: nerava/prod/REDIS_URL\n        TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN\n",
+                    )
+                    .replace(
+                        "  egress-remediation:unverified:\n",
+                        "  egress-remediation:secretValues:\n    TWILIO_AUTH_TOKEN:\n      secure: v1:AAAAAAAAAAAAAAAAAAAAAA==\n  egress-remediation:unverified:\n",
+                    ),
             );
             run = await discover(dir, { write: true });
         });
@@ -412,7 +420,9 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
         it("checks no secret for a secretValues reference (the program stores it) and writes the file", () => {
             assert.strictEqual(run.code, 0, run.out + run.err);
             assert.ok(
-                run.out.includes("ok    appRunner.service.secrets.TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN, which the program stores; nothing to read"),
+                run.out.includes(
+                    "ok    appRunner.service.secrets.TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN, which the program stores; nothing to read",
+                ),
                 run.out,
             );
             assert.ok(!run.out.includes("--name secretValues."), run.out);

@@ -280,7 +280,9 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
     if (taskDefinition.taskRoleArn) d.changes.push({ part: "ecs", path: ["api", "taskRoleArn"], value: taskDefinition.taskRoleArn, source: tdSource });
     else d.confirmed.push("ecs.api.taskRoleArn");
     if ((taskDefinition.containerDefinitions?.length ?? 0) > 1)
-        d.facts.push(`${tdSource} has ${taskDefinition.containerDefinitions!.length} containers (the program builds one): the stack config has no key for the others`);
+        d.facts.push(
+            `${tdSource} has ${taskDefinition.containerDefinitions!.length} containers (the program builds one): the stack config has no key for the others`,
+        );
     discoverApiSecrets(session, config, container, containerSource, d);
 
     if (container.image) {
