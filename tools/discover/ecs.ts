@@ -263,7 +263,7 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
         if (!name) continue;
         if (looksSecret(name, value ?? ""))
             d.facts.push(
-                `ECS API variable ${name} looks like a secret: not written; store it in Secrets Manager and reference it from the task definition's secrets`,
+                `ECS API variable ${name} looks like a secret: not written; store it in Secrets Manager and reference its ARN in ecs.api.secrets.${name}`,
             );
         else plain[name] = value ?? "";
     }
