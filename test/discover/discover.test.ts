@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DescribeSecurityGroupRulesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CreateServiceCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { runDiscover } from "../../tools/discover/run";
 import { IAM_ACTIONS } from "../../tools/discover/iamActions";
 import { readStackFile } from "../../tools/offline/stackFiles";
@@ -354,6 +354,111 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             err,
             /^discover: access denied: ecs:DescribeTaskDefinition in ecs account 905418046272 \(eu-central-1\); allow it \(the README lists discover's read-only policy\)\n$/,
         );
+    });
+
+    describe("a live API with container secrets and a secret in its command, and a stack referencing a secretValues value", () => {
+        let dir: string;
+        let run: Run;
+        let dbPasswordArn: string;
+        before(async () => {
+            const ecsConfig = { endpoint: moto.endpoint, region: "eu-central-1", credentials: await credentialsIn(moto.endpoint, ECS_ACCOUNT) };
+            const secrets = await secretsClient();
+            await secrets.send(new CreateSecretCommand({ Name: "nerava/prod/REDIS_URL", SecretString: "redis://nerava-redis:6379/0" })).catch((error) => {
+                if (error.name !== "ResourceExistsException") throw error;
+            });
+            dbPasswordArn = (
+                await new SecretsManagerClient(ecsConfig).send(new CreateSecretCommand({ Name: "leaky/db-password", SecretString: DATABASE_PASSWORD }))
+            ).ARN!;
+            const ecs = new ECSClient(ecsConfig);
+            const registered = await ecs.send(
+                new RegisterTaskDefinitionCommand({
+                    family: "leaky-broker",
+                    requiresCompatibilities: ["FARGATE"],
+                    networkMode: "awsvpc",
+                    cpu: "512",
+                    memory: "1024",
+                    containerDefinitions: [
+                        {
+                            name: "leaky-broker-api",
+                            image: `${ECS_ACCOUNT}.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:latest`,
+                            essential: true,
+                            portMappings: [{ containerPort: 8000, protocol: "tcp" }],
+                            command: ["sh", "-c", `API_TOKEN=${DATABASE_PASSWORD} exec uvicorn app.main:app --port 8000`],
+                            secrets: [
+                                { name: "DB_PASSWORD", valueFrom: dbPasswordArn },
+                                { name: "SIGNING_KEY", valueFrom: "/leaky/signing-key" },
+                            ],
+                        },
+                    ],
+                }),
+            );
+            await ecs.send(
+                new CreateServiceCommand({
+                    cluster: "sandbox-broker-cluster",
+                    serviceName: "leaky-broker",
+                    taskDefinition: registered.taskDefinition!.taskDefinitionArn!,
+                    desiredCount: 2,
+                    launchType: "FARGATE",
+                    networkConfiguration: { awsvpcConfiguration: { subnets: world.ecs.subnetIds, securityGroups: [world.ecs.sgId] } },
+                }),
+            );
+            dir = projectDir(world, (t) =>
+                t
+                    .replace("    name: sandbox-broker\n", "    name: leaky-broker\n")
+                    .replace(
+                        "        REDIS_URL: nerava/prod/REDIS_URL\n",
+                        "        REDIS_URL: nerava/prod/REDIS_URL\n        TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN\n",
+                    )
+                    .replace(
+                        "  egress-remediation:unverified:\n",
+                        "  egress-remediation:secretValues:\n    TWILIO_AUTH_TOKEN:\n      secure: v1:AAAAAAAAAAAAAAAAAAAAAA==\n  egress-remediation:unverified:\n",
+                    ),
+            );
+            run = await discover(dir, { write: true });
+        });
+
+        it("checks no secret for a secretValues reference (the program stores it) and writes the file", () => {
+            assert.strictEqual(run.code, 0, run.out + run.err);
+            assert.ok(
+                run.out.includes(
+                    "ok    appRunner.service.secrets.TWILIO_AUTH_TOKEN: secretValues.TWILIO_AUTH_TOKEN, which the program stores; nothing to read",
+                ),
+                run.out,
+            );
+            assert.ok(!run.out.includes("--name secretValues."), run.out);
+            assert.match(run.out, /Wrote Pulumi\.prod\.yaml/);
+        });
+
+        it("writes the container's secrets into ecs.api.secrets as ARNs, and reports the change with its source", () => {
+            const ecs = parse(stackText(dir)).config["egress-remediation:ecs"];
+            const signingKey = `arn:aws:ssm:eu-central-1:${ECS_ACCOUNT}:parameter/leaky/signing-key`;
+            assert.deepStrictEqual(ecs.api.secrets, { DB_PASSWORD: dbPasswordArn, SIGNING_KEY: signingKey });
+            assert.ok(run.out.includes("  ecs.api.secrets: (unset) → {"), run.out);
+            assert.ok(run.out.includes("      from ecs:DescribeTaskDefinition leaky-broker:1 container leaky-broker-api secrets\n"), run.out);
+            assert.ok(stackText(dir).includes("# discover: from ecs:DescribeTaskDefinition leaky-broker:1 container leaky-broker-api secrets"));
+            assert.ok(!run.out.includes("the stack config has no key for these"), run.out);
+        });
+
+        it("leaves the command out and names the argument that looked secret, never its value", () => {
+            const ecs = parse(stackText(dir)).config["egress-remediation:ecs"];
+            assert.strictEqual(ecs.api.command, undefined);
+            assert.ok(
+                run.out.includes(
+                    "warn  ecs.api.command: the live command (ecs:DescribeTaskDefinition leaky-broker:1 container leaky-broker-api) is not copied: command[2] (a NAME=value part where its name contains TOKEN) looks secret",
+                ),
+                run.out,
+            );
+            assert.ok(!(run.out + run.err).includes(DATABASE_PASSWORD));
+            assert.ok(!stackText(dir).includes(DATABASE_PASSWORD));
+        });
+
+        it("leaves a file the program's own validation accepts, the secretValues reference included", () => {
+            const { config, secretKeys } = readStackFile("prod", dir);
+            const raw = projectConfigFrom(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
+            const result = validateStackConfig(raw, new Set(secretKeys.map((k) => k.slice("egress-remediation:".length))));
+            assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
+            assert.strictEqual(result.config.appRunner?.service.secrets.TWILIO_AUTH_TOKEN, "secretValues.TWILIO_AUTH_TOKEN");
+        });
     });
 });
 

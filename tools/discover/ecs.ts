@@ -7,7 +7,9 @@ import { isPlaceholder } from "../../config/placeholders";
 import { parseImage, unpinnedImageReason } from "../../policies/lib/images";
 import { AccountSession, call } from "./aws";
 import { Discovery, emptyDiscovery } from "./findings";
-import { looksSecret } from "./secretLooking";
+import { storedSecretName } from "../../config/secretValues";
+import { secretReferenceProblem } from "../../components/secretReference";
+import { describeSecretArguments, looksSecret, secretArguments } from "./secretLooking";
 
 const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/;
 
@@ -58,17 +60,75 @@ async function compareWorker(session: AccountSession, ecs: ECSClient, worker: Se
     );
     const command = described?.taskDefinition?.containerDefinitions?.[0]?.command;
     if (JSON.stringify(command ?? null) !== JSON.stringify(config.worker.command ?? null)) {
-        d.facts.push(
-            `ECS worker ${worker.serviceName} runs command ${JSON.stringify(command ?? [])}; the config says ${JSON.stringify(config.worker.command ?? [])} (ecs.worker.command)`,
-        );
+        // Both commands are printed only when neither carries what looks like a secret.
+        const secretLive = secretArguments(command ?? []);
+        const secretConfigured = secretArguments(config.worker.command ?? []);
+        if (secretLive.length || secretConfigured.length) {
+            const why = [
+                secretLive.length ? `the live one has ${describeSecretArguments(secretLive)}` : "",
+                secretConfigured.length ? `the configured one has ${describeSecretArguments(secretConfigured)}` : "",
+            ].filter(Boolean);
+            d.facts.push(
+                `ECS worker ${worker.serviceName} runs a command other than ecs.worker.command; neither is printed, as ${why.join(" and ")} that looks secret`,
+            );
+        } else {
+            d.facts.push(
+                `ECS worker ${worker.serviceName} runs command ${JSON.stringify(command ?? [])}; the config says ${JSON.stringify(config.worker.command ?? [])} (ecs.worker.command)`,
+            );
+        }
     }
+}
+
+/**
+ * The container's secrets as `ecs.api.secrets` takes them (name → ARN). A bare `valueFrom` is an
+ * SSM parameter of the task's region and account (ECS reads Secrets Manager only by ARN), so it
+ * becomes that parameter's ARN. A `valueFrom` naming a JSON key or version of a secret cannot be
+ * expressed there and comes back in `unsupported`.
+ */
+export function liveSecrets(
+    secrets: readonly { name?: string; valueFrom?: string }[],
+    account: { readonly id: string; readonly region: string },
+): { map: Record<string, string>; unsupported: { name: string; valueFrom: string }[] } {
+    const map: Record<string, string> = {};
+    const unsupported: { name: string; valueFrom: string }[] = [];
+    for (const { name, valueFrom } of secrets) {
+        if (!name || !valueFrom) continue;
+        const arn = valueFrom.startsWith("arn:") ? valueFrom : `arn:aws:ssm:${account.region}:${account.id}:parameter/${valueFrom.replace(/^\//, "")}`;
+        if (secretReferenceProblem(arn) === undefined) map[name] = arn;
+        else unsupported.push({ name, valueFrom });
+    }
+    return { map, unsupported };
+}
+
+/**
+ * The API container's secrets (names and `valueFrom` references; ECS never returns the values) go
+ * into `ecs.api.secrets`, so the first up registers a revision that keeps them and grants the
+ * execution role exactly those. A configured `secretValues.NAME` reference is a deliberate move
+ * to a value the program stores: it stays.
+ */
+function discoverApiSecrets(session: AccountSession, config: EcsConfig, container: ContainerDefinition, source: string, d: Discovery): void {
+    const { map, unsupported } = liveSecrets(container.secrets ?? [], session.account);
+    for (const { name, valueFrom } of unsupported)
+        d.checks.push({
+            level: "warn",
+            message: `ecs.api.secrets.${name}: the live valueFrom ${valueFrom} names a JSON key or version of a secret, which ecs.api.secrets cannot express: not copied; store that value as its own secret and add it by hand, or the new revision runs without ${name}`,
+        });
+    const configured = config.api.secrets;
+    const kept = Object.entries(map).filter(([name]) => storedSecretName(configured[name] ?? "") !== undefined);
+    for (const [name] of kept) d.facts.push(`ECS API secret ${name} is read from ${map[name]} today; the config moves it to ${configured[name]} (kept)`);
+    const value = { ...configured, ...map, ...Object.fromEntries(kept.map(([name]) => [name, configured[name]])) };
+    if (Object.keys(value).length === 0) {
+        if (unsupported.length === 0) d.confirmed.push("ecs.api.secrets");
+        return;
+    }
+    d.changes.push({ part: "ecs", path: ["api", "secrets"], value, source: `${source} secrets` });
 }
 
 /**
  * The API service as it runs (network, load balancer, size, port, command, variables and the
  * digest behind its moving tag), whether the worker and both log groups exist, whether a
- * deployment is running, and what the stack config has no key for (capacity providers, task
- * role, container secrets).
+ * deployment is running, its container secrets (references only), and what the stack config has
+ * no key for. A command with a secret-looking argument is never copied or printed.
  */
 export async function discoverEcs(session: AccountSession, config: EcsConfig): Promise<Discovery> {
     const d = emptyDiscovery();
@@ -188,15 +248,22 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
     if (!container) return d;
     const port = container.portMappings?.[0]?.containerPort;
     if (port) d.changes.push({ part: "ecs", path: ["api", "containerPort"], value: port, source: `${tdSource} container ${container.name}` });
-    if (container.command?.length)
-        d.changes.push({ part: "ecs", path: ["api", "command"], value: container.command, source: `${tdSource} container ${container.name}` });
+    if (container.command?.length) {
+        const secret = secretArguments(container.command);
+        if (secret.length)
+            d.checks.push({
+                level: "warn",
+                message: `ecs.api.command: the live command (${tdSource} container ${container.name}) is not copied: ${describeSecretArguments(secret)} looks secret; move the value to ecs.api.secrets and set ecs.api.command by hand before \`pulumi up\`, or the new revision runs without it`,
+            });
+        else d.changes.push({ part: "ecs", path: ["api", "command"], value: container.command, source: `${tdSource} container ${container.name}` });
+    }
 
     const plain: Record<string, string> = {};
     for (const { name, value } of container.environment ?? []) {
         if (!name) continue;
         if (looksSecret(name, value ?? ""))
             d.facts.push(
-                `ECS API variable ${name} looks like a secret: not written; store it in Secrets Manager and reference it from the task definition's secrets`,
+                `ECS API variable ${name} looks like a secret: not written; store it in Secrets Manager and reference its ARN in ecs.api.secrets.${name}`,
             );
         else plain[name] = value ?? "";
     }
@@ -212,13 +279,11 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
     if (streamPrefix) d.changes.push({ part: "ecs", path: ["api", "logStreamPrefix"], value: streamPrefix, source: containerSource });
     if (taskDefinition.taskRoleArn) d.changes.push({ part: "ecs", path: ["api", "taskRoleArn"], value: taskDefinition.taskRoleArn, source: tdSource });
     else d.confirmed.push("ecs.api.taskRoleArn");
-    const extras = [
-        (taskDefinition.containerDefinitions?.length ?? 0) > 1
-            ? `${taskDefinition.containerDefinitions!.length} containers (the program builds one)`
-            : undefined,
-        container.secrets?.length ? `container secrets ${container.secrets.map((s) => s.name).join(", ")}` : undefined,
-    ].filter(Boolean);
-    if (extras.length) d.facts.push(`${tdSource} has ${extras.join(", ")}: the stack config has no key for these yet`);
+    if ((taskDefinition.containerDefinitions?.length ?? 0) > 1)
+        d.facts.push(
+            `${tdSource} has ${taskDefinition.containerDefinitions!.length} containers (the program builds one): the stack config has no key for the others`,
+        );
+    discoverApiSecrets(session, config, container, containerSource, d);
 
     if (container.image) {
         const reason = unpinnedImageReason(container.image);

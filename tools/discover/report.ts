@@ -2,11 +2,17 @@ import { Discovery, keyOf, Level } from "./findings";
 import { unifiedDiff } from "./lineDiff";
 import { AppliedChange } from "./stackEdit";
 import { Overlap } from "./terraform";
+import { describeSecretArguments, secretArguments } from "./secretLooking";
 
 const MARK: Record<Level, string> = { ok: "ok  ", warn: "warn", fail: "FAIL" };
 
 function show(value: unknown): string {
     if (value === undefined) return "(unset)";
+    // A command (the file's, or a live one) is printed only when no argument looks secret.
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) {
+        const secret = secretArguments(value);
+        if (secret.length) return `(not shown: ${describeSecretArguments(secret)} looks secret)`;
+    }
     const text = JSON.stringify(value);
     return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }

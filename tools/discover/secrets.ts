@@ -1,4 +1,5 @@
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { storedSecretName } from "../../config/secretValues";
 import { AccountSession, call } from "./aws";
 import { Discovery, emptyDiscovery, Part } from "./findings";
 
@@ -14,7 +15,9 @@ export function secretNameOf(arn: string): { region: string; account: string; na
  * Checks that each configured Secrets Manager secret exists, reading metadata only
  * (DescribeSecret never returns the value). A name stays a name (the program resolves it); a
  * partial ARN becomes the full one, with AWS's suffix. A missing secret is a failed check that
- * says how to create it. When every secret exists, the key counts as confirmed.
+ * says how to create it. When every secret exists, the key counts as confirmed. A
+ * `secretValues.NAME` reference is a value the program itself stores in Secrets Manager from
+ * secret config: there is nothing live to check, so it is skipped.
  */
 export async function resolveSecrets(session: AccountSession, part: Part, path: string[], secrets: Record<string, string>): Promise<Discovery> {
     const d = emptyDiscovery();
@@ -25,6 +28,11 @@ export async function resolveSecrets(session: AccountSession, part: Part, path: 
     };
     let allExist = true;
     for (const [key, reference] of Object.entries(secrets)) {
+        const stored = storedSecretName(reference);
+        if (stored !== undefined) {
+            d.checks.push({ level: "ok", message: `${[part, ...path, key].join(".")}: secretValues.${stored}, which the program stores; nothing to read` });
+            continue;
+        }
         if (reference.startsWith("arn:") && !reference.includes(":secretsmanager:")) continue; // SSM parameters need no suffix
         const parsed = secretNameOf(reference) ?? { region: session.account.region, account: session.account.id, name: reference };
         const at = [part, ...path, key].join(".");
