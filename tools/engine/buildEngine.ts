@@ -1,7 +1,8 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
+import { packageRoot } from "../version";
 
-const BUILD_SCRIPT = path.resolve(__dirname, "../../engine/build.sh");
+const BUILD_SCRIPT = path.join(packageRoot() ?? path.resolve(__dirname, "../.."), "engine", "build.sh");
 
 /**
  * The folder with the `pulumi` CLI and the Node language host that engine/build.sh builds (or finds in

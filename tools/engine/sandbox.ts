@@ -4,8 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ACCOUNT_FILE_VARIABLE, AccountData } from "../../simulator/account";
+import { packageRoot } from "../version";
 
-const REPO = path.resolve(__dirname, "../..");
+// The repository, also when this runs compiled from out/ (the project, simulator/bin and node_modules live there).
+const REPO = packageRoot() ?? path.resolve(__dirname, "../..");
 const SIMULATOR_BIN = path.join(REPO, "simulator", "bin");
 /** What a copy of the project leaves out: dependencies are linked, and build output and history are not needed. */
 const NOT_COPIED = new Set(["node_modules", ".git", "out", "engine", "scratch", ".venv-moto"]);
