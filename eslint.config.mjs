@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "scratch/", "out/", ".venv-moto/", "**/*.mjs"] },
+    { ignores: ["node_modules/", "scratch/", "out/", ".venv-moto/", ".stryker-tmp/", "reports/", "**/*.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

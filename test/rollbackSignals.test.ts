@@ -1,8 +1,7 @@
 import * as assert from "assert";
-import { execFileSync, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { Interrupts } from "../tools/rollback/interrupts";
 import { RollbackRepo, stackFile } from "./rollbackRepo";
 
 interface Run {
@@ -104,51 +103,5 @@ describe("rollback interrupted by a signal (a real child process)", function () 
         assert.match(run.stderr, /the CLI got the same Ctrl-C and stops at a safe point; waiting for it/);
         assert.strictEqual(run.status, 130);
         assertRestored(cases["ctrl-c"]);
-    });
-});
-
-describe("Interrupts", () => {
-    it("forwards SIGTERM during up but not SIGINT, and forwards SIGINT outside up", async () => {
-        const lines: string[] = [];
-        const during = new Interrupts((l) => lines.push(l)).install();
-        try {
-            await during.duringUp(async () => {
-                process.emit("SIGINT", "SIGINT");
-                assert.strictEqual(during.signal.aborted, false);
-                process.emit("SIGTERM", "SIGTERM");
-                assert.strictEqual(during.signal.aborted, true);
-            });
-            assert.throws(() => during.check(), /interrupted by SIGINT/);
-        } finally {
-            during.uninstall();
-        }
-        const outside = new Interrupts(() => undefined).install();
-        try {
-            process.emit("SIGINT", "SIGINT");
-            assert.strictEqual(outside.signal.aborted, true);
-            assert.strictEqual(outside.interruption?.exitCode, 130);
-        } finally {
-            outside.uninstall();
-        }
-        assert.strictEqual(process.listenerCount("SIGINT"), 0);
-    });
-});
-
-describe("TempWorktree", () => {
-    it("is removed even when the process exits without reaching the cleanup", () => {
-        const repo = new RollbackRepo();
-        try {
-            repo.commit("one", { "index.ts": "// v1\n" });
-            const script = `require(${JSON.stringify(path.join(__dirname, "../tools/rollback/worktree"))}).TempWorktree.create(process.argv[1], "HEAD").then((w) => { console.log(w.tmp); process.exit(0); });`;
-            const tmp = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script, repo.dir], {
-                cwd: path.resolve(__dirname, ".."),
-                encoding: "utf8",
-            }).trim();
-            assert.match(tmp, /pulumi-rollback-/);
-            assert.ok(!fs.existsSync(tmp));
-            assert.strictEqual(repo.worktrees().length, 1);
-        } finally {
-            repo.remove();
-        }
     });
 });

@@ -1,0 +1,49 @@
+// StrykerJS: `npm run mutate` (all folders) or `npm run mutate -- --mutate 'policies/**/*.ts'` (one folder).
+// Stryker writes its incremental file from the current run only, so each --mutate selection keeps its own
+// file under test/mutation/: a one-folder run never discards the results of the others.
+const ALL = [
+    "policies/**/*.ts",
+    "components/**/*.ts",
+    "config/**/*.ts",
+    "tools/offline/diffPlans.ts",
+    "tools/rollback/**/*.ts",
+    "!**/*.test.ts",
+    "!**/*.d.ts",
+    // Constructing the PolicyPack starts a gRPC server; tests import the policies, never the entry.
+    "!policies/index.ts",
+];
+
+function selection(argv) {
+    const at = argv.findIndex((arg) => arg === "--mutate" || arg === "-m" || arg.startsWith("--mutate="));
+    if (at < 0) return "all";
+    const value = argv[at].startsWith("--mutate=") ? argv[at].slice("--mutate=".length) : (argv[at + 1] ?? "");
+    const slug = value
+        .split(",")[0]
+        .replace(/\*.*$/, "")
+        .replace(/\.ts$/, "")
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
+    return slug || "all";
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+    packageManager: "npm",
+    testRunner: "mocha",
+    mochaOptions: { config: "test/stryker.mocharc.json" },
+    checkers: ["typescript"],
+    tsconfigFile: "tsconfig.json",
+    coverageAnalysis: "perTest",
+    incremental: true,
+    incrementalFile: `test/mutation/incremental-${selection(process.argv)}.json`,
+    // Two cores shared with the Pulumi engine and other work: one test runner, one checker.
+    concurrency: 1,
+    checkerNodeArgs: [],
+    timeoutMS: 20000,
+    mutate: ALL,
+    ignorePatterns: ["/out", "/scratch", "/.venv-moto", "/reports", "/engine", "/test/mutation"],
+    reporters: ["clear-text", "progress", "html", "json"],
+    htmlReporter: { fileName: "reports/mutation/mutation.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    tempDirName: ".stryker-tmp",
+};
