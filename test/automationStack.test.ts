@@ -29,7 +29,9 @@ describe("AutomationStack against a stand-in Pulumi CLI", function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-pulumi-"));
         bin = path.join(dir, "bin");
         fs.mkdirSync(bin);
-        fs.symlinkSync(path.join(__dirname, "fixtures", "fake-pulumi.js"), path.join(bin, "pulumi"));
+        // A wrapper rather than a link: a copy of the repository (Stryker's sandbox) may drop the fixture's executable bit.
+        const fake = path.join(__dirname, "fixtures", "fake-pulumi.js");
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(fake)} "$@"\n`, { mode: 0o755 });
         fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: egress-remediation\nruntime: nodejs\n");
         fs.writeFileSync(
             path.join(dir, "history.json"),
