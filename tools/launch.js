@@ -7,28 +7,13 @@
 require("v8-compile-cache");
 const fs = require("fs");
 const path = require("path");
+const { isBuildCurrent } = require("./buildStamp");
 
 const root = path.resolve(__dirname, "..");
 const tool = process.argv[2];
-const stamp = path.join(root, "out", ".tsbuildinfo");
-const SOURCE_DIRS = ["components", "config", "policies", "tools", "bench", "simulator"];
-
-function newestSource() {
-    let newest = fs.statSync(path.join(root, "index.ts")).mtimeMs;
-    const walk = (dir) => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory() && entry.name !== "node_modules") walk(full);
-            else if (entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(full).mtimeMs);
-        }
-    };
-    for (const dir of SOURCE_DIRS) if (fs.existsSync(path.join(root, dir))) walk(path.join(root, dir));
-    return newest;
-}
-
 process.argv.splice(2, 1);
 const compiled = path.join(root, "out", `${tool}.js`);
-if (fs.existsSync(stamp) && fs.existsSync(compiled) && fs.statSync(stamp).mtimeMs >= newestSource()) {
+if (fs.existsSync(compiled) && isBuildCurrent(root)) {
     require(compiled);
 } else {
     require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
