@@ -218,12 +218,17 @@ describe("rollback refusals (the checkout and config stay as they were)", () => 
         assertUntouched(s);
     });
 
-    it("an update in progress, or pending operations", async () => {
-        (s.stack.records[0] as { result: string }).result = "in-progress";
-        assert.match(await refusal(s), /update 3 .* has not finished; wait for it/);
+    it("an update in progress or not started, or pending operations", async () => {
+        for (const result of ["in-progress", "not-started"]) {
+            (s.stack.records[0] as { result: string }).result = result;
+            assert.match(await refusal(s), new RegExp(`update 3 \\(update, ${result}, .*\\) has not finished; wait for it`), result);
+        }
+        assertUntouched(s);
+        (s.stack.records[0] as { result: string }).result = "failed";
         const pending = scenario();
-        pending.stack.pending = 2;
-        assert.match(await refusal(pending), /has 2 pending operation\(s\) from an interrupted update/);
+        pending.stack.pending = 1;
+        assert.match(await refusal(pending), /stack prod has 1 pending operation\(s\) from an interrupted update; resolve them first/);
+        assert.ok(!pending.stack.calls.some((c) => c.startsWith("preview") || c.startsWith("up")), pending.stack.calls.join(", "));
         assertUntouched(pending);
         pending.repo.remove();
     });
@@ -385,10 +390,16 @@ describe("rollback planning (recorded history)", () => {
                 step("create-replacement", "aws:apprunner/service:Service", true),
                 step("delete", "aws:ec2/route:Route"),
                 step("update", "aws:rds/instance:Instance", true),
+                step("delete", "aws:ec2/natGateway:NatGateway", true),
+                step("same", "aws:ec2/eip:Eip", true),
+                step("delete", "aws:ec2/eip:Eip"),
+                step("delete", "aws:ec2/eip:Eip"),
             ]),
             [
                 "urn:delete-replaced:aws:elasticache/replicationGroup:ReplicationGroup (stateful, delete-replaced)",
                 "urn:create-replacement:aws:apprunner/service:Service (protected, create-replacement)",
+                "urn:delete:aws:ec2/natGateway:NatGateway (protected, delete)",
+                "urn:delete:aws:ec2/eip:Eip (stateful, delete)",
             ],
         );
     });
