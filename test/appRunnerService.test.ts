@@ -84,6 +84,23 @@ describe("AppRunnerService", () => {
         assert.strictEqual(service.inputs.autoScalingConfigurationArn, undefined);
     });
 
+    it("passes each health-check value to its own field, and App Runner's defaults where unset", async () => {
+        const distinct = { protocol: "HTTP" as const, path: "/health", interval: 7, timeout: 3, healthyThreshold: 2, unhealthyThreshold: 9 };
+        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, healthCheck: distinct }));
+        assert.deepStrictEqual(mocks.named("app-service").inputs.healthCheckConfiguration, distinct);
+        const defaults = await underMocks(() => new AppRunnerService("app", { ...good, healthCheck: undefined }));
+        assert.deepStrictEqual(defaults.mocks.named("app-service").inputs.healthCheckConfiguration, {
+            protocol: "HTTP",
+            path: "/",
+            interval: 5,
+            timeout: 2,
+            healthyThreshold: 1,
+            unhealthyThreshold: 5,
+        });
+        const tcp = await underMocks(() => new AppRunnerService("app", { ...good, healthCheck: { protocol: "TCP" } }));
+        assert.strictEqual((tcp.mocks.named("app-service").inputs.healthCheckConfiguration as any).path, undefined);
+    });
+
     it("attaches an auto-scaling configuration when asked", async () => {
         const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, autoScaling: { minSize: 1, maxSize: 3, maxConcurrency: 80 } }));
         const scaling = mocks.named("app-autoscaling");

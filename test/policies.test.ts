@@ -285,12 +285,6 @@ describe("every policy, every resource shape it covers: one violating and one co
 });
 
 describe("the other policies", () => {
-    it("rds-not-publicly-accessible", () => {
-        assert.strictEqual(violationsOf([resource(TYPES.rdsInstance, { publiclyAccessible: true })], "rds-not-publicly-accessible").length, 1);
-        assert.strictEqual(violationsOf([resource(TYPES.rdsClusterInstance, { publiclyAccessible: true })], "rds-not-publicly-accessible").length, 1);
-        assert.strictEqual(violationsOf([resource(TYPES.rdsInstance, { publiclyAccessible: false })], "rds-not-publicly-accessible").length, 0);
-    });
-
     it("elasticache-not-in-default-security-group", () => {
         const p = "elasticache-not-in-default-security-group";
         assert.match(violationsOf([resource(TYPES.elasticacheReplicationGroup, { replicationGroupId: "nerava-redis" })], p)[0], /default security group/);
