@@ -35,12 +35,14 @@ const TESTS = {
     "tools-rollback": ["test/rollback*.test.ts", "test/automationStack.test.ts"],
 };
 const selected = selection(process.argv);
+/** The test files of the folder a selection lies in (tools-rollback-planRollback → tools-rollback). */
+const testsFor = (slug) => Object.entries(TESTS).find(([folder]) => slug === folder || slug.startsWith(`${folder}-`))?.[1];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
     packageManager: "npm",
     testRunner: "mocha",
-    mochaOptions: { config: "test/stryker.mocharc.json", ...(TESTS[selected] ? { spec: TESTS[selected] } : {}) },
+    mochaOptions: { config: "test/stryker.mocharc.json", ...(testsFor(selected) ? { spec: testsFor(selected) } : {}) },
     checkers: ["typescript"],
     // Only the mutated folders and what they import: checking each mutant against the whole project took minutes.
     tsconfigFile: "tsconfig.mutate.json",
