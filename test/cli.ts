@@ -34,7 +34,7 @@ let built = false;
  * Compiles out/ once for all tool tests when a source is newer than the build: tools/launch.js runs the
  * compiled tools only then, and otherwise transpiles every source on each start (about 3 s more per process).
  */
-function buildOnce(): void {
+export function buildOnce(): void {
     if (built) return;
     built = true;
     if (isBuildCurrent(REPO)) return;
