@@ -1,22 +1,11 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { evaluatePolicies } from "../tools/offline/evaluatePolicies";
+import { resource, violationsOf } from "./policyResources";
 import { resourcesFromDocument } from "../tools/offline/readResources";
 import { coversWholeFamily, parseCidr, worldOpenFamilies } from "../policies/lib/cidr";
 import { TYPES } from "../policies/lib/resourceTypes";
 import seedExport from "./fixtures/seed-rds-world-open.export.json";
-
-let counter = 0;
-function resource(type: string, inputs: Record<string, unknown>, extra: Partial<ResourceUnderCheck> = {}): ResourceUnderCheck {
-    const name = extra.name ?? `r${++counter}`;
-    return { urn: `urn:pulumi:test::p::${type}::${name}`, type, name, inputs, ...extra };
-}
-
-function violationsOf(resources: ResourceUnderCheck[], policy: string, config = {}): string[] {
-    return evaluatePolicies(resources, config)
-        .violations.filter((v) => v.policyName === policy)
-        .map((v) => v.message);
-}
 
 const WORLD = "no-world-open-database-ingress";
 const sgWith = (ingress: Record<string, unknown>[]) => resource(TYPES.securityGroup, { ingress });

@@ -5,21 +5,9 @@ import { unpinnedImageReason } from "../policies/lib/images";
 import { databasePortsIn, portSpan } from "../policies/lib/ports";
 import { healthCheckProblems } from "../policies/lib/appRunnerLimits";
 import { TYPES } from "../policies/lib/resourceTypes";
-import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { resource, violationsOf } from "./policyResources";
 
 // The edges where a policy's false pass would hide the outage it exists for: one case per edge, both sides.
-
-let counter = 0;
-function resource(type: string, inputs: Record<string, unknown>, extra: Partial<ResourceUnderCheck> = {}): ResourceUnderCheck {
-    const name = extra.name ?? `b${++counter}`;
-    return { urn: `urn:pulumi:test::p::${type}::${name}`, type, name, inputs, ...extra };
-}
-
-function violationsOf(resources: ResourceUnderCheck[], policy: string, config = {}): string[] {
-    return evaluatePolicies(resources, config)
-        .violations.filter((v) => v.policyName === policy)
-        .map((v) => v.message);
-}
 
 const WORLD = "no-world-open-database-ingress";
 const POSTGRES_ONLY = { [WORLD]: { databasePorts: [5432] } };
