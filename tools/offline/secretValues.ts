@@ -21,10 +21,3 @@ export function redactSecrets(value: unknown): unknown {
     if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
     return value;
 }
-
-/** Whether a (redacted) value holds a secret anywhere inside. */
-export function containsSecret(value: unknown): boolean {
-    if (value === SECRET || isSecretEnvelope(value)) return true;
-    if (value === null || typeof value !== "object") return false;
-    return (Array.isArray(value) ? value : Object.values(value)).some(containsSecret);
-}

@@ -1,4 +1,4 @@
-import { containsSecret, SECRET } from "./secretValues";
+import { isSecretEnvelope, SECRET } from "./secretValues";
 
 // The engine wraps props so a policy that reads a preview-time unknown stops with UnknownValueError;
 // this proxy does the same, and also stops a policy that reads a secret the offline tools cannot see.
@@ -32,14 +32,17 @@ export class SecretValueError extends Error {
     }
 }
 
-function hasUnknown(value: unknown): boolean {
-    if (UNKNOWNS.has(value)) return true;
-    if (value === null || typeof value !== "object") return false;
-    return (Array.isArray(value) ? value : Object.values(value)).some(hasUnknown);
-}
-
+/** One walk over every resource's props, allocation-free: it runs for each resource the pack evaluates. */
 export function hasUnknownOrSecret(value: unknown): boolean {
-    return hasUnknown(value) || containsSecret(value);
+    if (typeof value === "string") return value === SECRET || UNKNOWNS.has(value);
+    if (value === null || typeof value !== "object") return UNKNOWNS.has(value);
+    if (isSecretEnvelope(value)) return true;
+    if (Array.isArray(value)) {
+        for (const item of value) if (hasUnknownOrSecret(item)) return true;
+        return false;
+    }
+    for (const key in value) if (hasUnknownOrSecret((value as Record<string, unknown>)[key])) return true;
+    return false;
 }
 
 function proxy<T>(target: T, path: PropertyKey[]): T {
