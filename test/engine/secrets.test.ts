@@ -65,10 +65,13 @@ describe("secret values set with `pulumi config set --secret`, through the real 
         assert.ok(secretArns.includes(appSecrets.TWILIO_AUTH_TOKEN), `App Runner reads ${appSecrets.TWILIO_AUTH_TOKEN}`);
         const tasks = account.resources.filter((r) => r.type === T.taskDefinition && String(r.id).includes("sandbox-broker"));
         const apiSecrets = tasks.flatMap((t) => JSON.parse(String(t.inputs.containerDefinitions)).flatMap((c: any) => c.secrets ?? []));
+        // ECS reads the stored secret pinned to its current version, so a new value rolls out new tasks.
+        const pinned = account.resources.filter((r) => r.type === T.secretVersion).map((v) => `${v.outputs.arn}:::${v.outputs.versionId}`);
         assert.ok(
-            apiSecrets.some((s: { name: string; valueFrom: string }) => s.name === "BROKER_TOKEN" && secretArns.includes(s.valueFrom)),
+            apiSecrets.some((s: { name: string; valueFrom: string }) => s.name === "BROKER_TOKEN" && pinned.includes(s.valueFrom)),
             JSON.stringify(apiSecrets),
         );
+        assert.match(app.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables.STORED_VALUES_REVISION, /^[0-9a-f]{12}$/);
 
         await finishAdoption(sandbox, "prod");
         const again = await sandbox.pulumi(["preview", "--stack", "prod", "--expect-no-changes", "--diff"]);
