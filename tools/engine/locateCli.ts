@@ -25,9 +25,10 @@ function pinnedSdkVersion(): string | undefined {
 function builtEngine(env: NodeJS.ProcessEnv): string | undefined {
     const cache = env.ENGINE_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "egress-remediation", "engine");
     if (!fs.existsSync(cache)) return undefined;
+    const prefix = `pulumi-v${pinnedSdkVersion()}-`;
     return fs
         .readdirSync(cache)
-        .filter((name) => name.startsWith(`pulumi-v${pinnedSdkVersion()}-`) && !name.includes(".partial."))
+        .filter((name) => name.startsWith(prefix) && !name.includes(".partial."))
         .map((name) => path.join(cache, name))
         .filter(hasEngine)
         .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
