@@ -1,4 +1,5 @@
 import { ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { resourcesFromDocument } from "../tools/offline/readResources";
 
 /** A deterministic pseudo-random stream, so every bench run checks the same resources. */
 function lcg(seed: number): () => number {
@@ -64,9 +65,13 @@ export function generateResources(count: number, badShare = 0.02, seed = 42): Re
         () => ({ type: "aws:cloudwatch/logGroup:LogGroup", inputs: { retentionInDays: pick([30, 90], [0]) } }),
         () => ({ type: "aws:s3/bucket:Bucket", inputs: { bucket: "logs" } }),
     ];
-    return Array.from({ length: count }, (_, i) => {
+    const resources = Array.from({ length: count }, (_, i) => {
         const made = makers[i % makers.length](i);
         const name = `r${i}`;
         return { ...made, name, urn: `urn:pulumi:bench::p::${made.type}::${name}` };
     });
+    // Through the checker's own reader, as `npm run check` hands resources to the evaluator: object
+    // spreads like the one above make V8 read every property of the result on a slow path (measured
+    // 0.5 µs a read on Node 20), which no resource read from a plan or stack export pays.
+    return resourcesFromDocument({ resources });
 }

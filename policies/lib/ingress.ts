@@ -82,13 +82,14 @@ export interface ExposureSettings {
  * rules with 0.0.0.0/1 and 128.0.0.0/1 are the same exposure and are reported the same way.
  */
 export function databaseExposures(rules: readonly IngressRule[], settings: ExposureSettings): Exposure[] {
-    const admitting = rules
-        .map((rule) => ({
-            rule,
-            dbPorts: new Set(databasePortsIn(portSpan(rule.protocol, rule.fromPort, rule.toPort), settings.ports)),
-            ranges: countedRanges(rule.cidrs, settings.exemptions),
-        }))
-        .filter((a) => a.dbPorts.size > 0 && a.ranges.length > 0);
+    const admitting: { rule: IngressRule; dbPorts: ReadonlySet<number>; ranges: CidrRange[] }[] = [];
+    for (const rule of rules) {
+        // Ports first: most rules admit no database port, and then their sources need no parsing.
+        const dbPorts = databasePortsIn(portSpan(rule.protocol, rule.fromPort, rule.toPort), settings.ports);
+        if (dbPorts.length === 0) continue;
+        const ranges = countedRanges(rule.cidrs, settings.exemptions);
+        if (ranges.length > 0) admitting.push({ rule, dbPorts: new Set(dbPorts), ranges });
+    }
     if (admitting.length === 0) return [];
     // Most groups reach neither the whole internet nor a broad range on any port: one pass settles them.
     const broad = admitting.filter((a) => a.ranges.some((r) => isBroadPublic(r, settings.minPublicPrefix)));

@@ -132,11 +132,37 @@ export function evaluatePolicies(
     }
 }
 
+/** Props as policies see them: wrapped in a checking proxy only when they hold an unknown or a secret. */
+class GuardedProps {
+    private readonly inputs: (Record<string, unknown> | undefined)[];
+
+    constructor(private readonly resources: readonly ResourceUnderCheck[]) {
+        this.inputs = new Array(resources.length);
+    }
+
+    /** Inputs, as resource policies see them; walked once per resource, however many policies read them. */
+    inputsOf(index: number): Record<string, unknown> {
+        return (this.inputs[index] ??= guarded(this.resources[index].inputs));
+    }
+
+    /** Inputs overlaid by outputs, as stack policies see them. */
+    stateOf(index: number): Record<string, unknown> {
+        const { inputs, outputs } = this.resources[index];
+        if (outputs === undefined || outputs === inputs) return this.inputsOf(index);
+        return guarded({ ...inputs, ...outputs });
+    }
+}
+
+const UNPROTECTED_ARGS_OPTIONS = Object.freeze({ protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] });
+const PROTECTED_ARGS_OPTIONS = Object.freeze({ ...UNPROTECTED_ARGS_OPTIONS, protect: true });
+const neverAType = (() => undefined) as ResourceValidationArgs["asType"];
+
 function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConfig, policies: typeof allPolicies): Evaluation {
     const prepared = preparePolicies(packConfig, policies);
     const violations: Violation[] = [];
     const notEvaluated: Evaluation["notEvaluated"] = [];
     const stackTags = new Map<string, string>();
+    const props = new GuardedProps(resources);
     const resourcePolicies = policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p && prepared.get(p.name)!.level !== "disabled");
     const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p && prepared.get(p.name)!.level !== "disabled");
 
@@ -147,34 +173,35 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
     let resource: ResourceUnderCheck;
     const report = (message: string) =>
         violations.push({ policyName: current.policy.name, enforcementLevel: current.level, urn: resource.urn, resourceType: resource.type, message });
-    const applicableByType = new Map<string, typeof validations>();
-    for (resource of resources) {
+    const getConfig = <T extends object>() => current.config as T;
+    /** Per type: the validations that apply, and the type test every resource of it shares. */
+    const byType = new Map<string, { applicable: typeof validations; isType: ResourceValidationArgs["isType"] }>();
+    for (let index = 0; index < resources.length; index++) {
+        resource = resources[index];
         const type = resource.type;
-        let applicable = applicableByType.get(type);
-        if (!applicable) {
-            applicable = validations.filter((v) => !v.types || v.types.includes(type));
-            applicableByType.set(type, applicable);
+        let forType = byType.get(type);
+        if (!forType) {
+            forType = {
+                applicable: validations.filter((v) => !v.types || v.types.includes(type)),
+                isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type,
+            };
+            byType.set(type, forType);
         }
-        if (applicable.length === 0) continue;
+        if (forType.applicable.length === 0) continue;
         // One args object per resource, shared by its policies; only the config differs between them.
         const args: ResourceValidationArgs = {
             type,
-            props: guarded(resource.inputs),
+            props: props.inputsOf(index),
             urn: resource.urn,
             name: resource.name,
-            opts: {
-                protect: resource.protect ?? false,
-                ignoreChanges: [],
-                aliases: [],
-                additionalSecretOutputs: [],
-            } as unknown as ResourceValidationArgs["opts"],
+            opts: (resource.protect ? PROTECTED_ARGS_OPTIONS : UNPROTECTED_ARGS_OPTIONS) as unknown as ResourceValidationArgs["opts"],
             stackTags,
-            isType: (cls) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type,
-            asType: (() => undefined) as ResourceValidationArgs["asType"],
-            getConfig: <T extends object>() => current.config as T,
+            isType: forType.isType,
+            asType: neverAType,
+            getConfig,
             notApplicable,
         };
-        for (current of applicable) {
+        for (current of forType.applicable) {
             const { policy, validate } = current;
             try {
                 mustBeSynchronous(policy.name, validate(args, report));
@@ -188,7 +215,8 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
     }
 
     if (stackPolicies.length > 0) {
-        const stack = toPolicyResources(resources);
+        const stack = toPolicyResources(resources, props);
+        const typeOfUrn = new Map(resources.map((r) => [r.urn, r.type]));
         for (const policy of stackPolicies) {
             const { level, config } = prepared.get(policy.name)!;
             try {
@@ -199,7 +227,7 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
                             policyName: policy.name,
                             enforcementLevel: level,
                             urn: urn ?? "",
-                            resourceType: stack.find((r) => r.urn === urn)?.type ?? "pulumi:pulumi:Stack",
+                            resourceType: (urn !== undefined && typeOfUrn.get(urn)) || "pulumi:pulumi:Stack",
                             message,
                         }),
                 );
@@ -221,27 +249,37 @@ const NO_RESOURCE_OPTIONS: Readonly<{ protect: boolean; ignoreChanges: string[];
     aliases: [],
 });
 const PROTECTED_OPTIONS = Object.freeze({ protect: true, ignoreChanges: [], aliases: [] });
+const NO_DEPENDENCIES: PolicyResource[] = Object.freeze([]) as unknown as PolicyResource[];
+const NO_PROPERTY_DEPENDENCIES: Record<string, PolicyResource[]> = Object.freeze({});
 
 /** A resource as stack policies see it; props (inputs overlaid by outputs) are built on first read. */
 class StackResource {
-    parent?: PolicyResource;
-    dependencies: PolicyResource[] = [];
-    propertyDependencies: Record<string, PolicyResource[]> = {};
     readonly type: string;
     readonly name: string;
     readonly urn: string;
     readonly opts: typeof NO_RESOURCE_OPTIONS;
-    private cachedProps?: Record<string, unknown>;
+    parent: PolicyResource | undefined;
+    dependencies: PolicyResource[];
+    propertyDependencies: Record<string, PolicyResource[]>;
+    private cachedProps: Record<string, unknown> | undefined;
 
-    constructor(private readonly source: ResourceUnderCheck) {
+    constructor(
+        source: ResourceUnderCheck,
+        private readonly index: number,
+        private readonly guardedProps: GuardedProps,
+    ) {
         this.type = source.type;
         this.name = source.name;
         this.urn = source.urn;
         this.opts = source.protect ? PROTECTED_OPTIONS : NO_RESOURCE_OPTIONS;
+        this.parent = undefined;
+        this.dependencies = NO_DEPENDENCIES;
+        this.propertyDependencies = NO_PROPERTY_DEPENDENCIES;
+        this.cachedProps = undefined;
     }
 
     get props(): Record<string, unknown> {
-        return (this.cachedProps ??= guarded({ ...this.source.inputs, ...(this.source.outputs ?? {}) }));
+        return (this.cachedProps ??= this.guardedProps.stateOf(this.index));
     }
 
     isType(): boolean {
@@ -253,16 +291,19 @@ class StackResource {
     }
 }
 
-function toPolicyResources(resources: readonly ResourceUnderCheck[]): PolicyResource[] {
-    const list = resources.map((r) => new StackResource(r));
+function toPolicyResources(resources: readonly ResourceUnderCheck[], props: GuardedProps): PolicyResource[] {
+    const list = resources.map((r, index) => new StackResource(r, index, props));
     const byUrn = new Map(list.map((r) => [r.urn, r as unknown as PolicyResource]));
     const resolve = (urns: readonly string[]) => urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
-    resources.forEach((r, i) => {
-        const resource = list[i];
-        if (r.parent) resource.parent = byUrn.get(r.parent);
-        if (r.dependencies) resource.dependencies = resolve(r.dependencies);
-        for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) resource.propertyDependencies[property] = resolve(urns);
-    });
+    for (let index = 0; index < resources.length; index++) {
+        const { parent, dependencies, propertyDependencies } = resources[index];
+        const resource = list[index];
+        if (parent) resource.parent = byUrn.get(parent);
+        if (dependencies) resource.dependencies = resolve(dependencies);
+        if (propertyDependencies) {
+            resource.propertyDependencies = Object.fromEntries(Object.entries(propertyDependencies).map(([property, urns]) => [property, resolve(urns)]));
+        }
+    }
     return list as unknown as PolicyResource[];
 }
 
