@@ -9,6 +9,7 @@ interface CheckOptions {
 }
 
 async function check(file: string, options: CheckOptions): Promise<number> {
+    (await import("../offline/deferUnusedModules")).deferUnusedModules();
     const { evaluatePolicies, exitCodeOf } = await import("../offline/evaluatePolicies");
     const { InputError, resourcesFromDocument } = await import("../offline/readResources");
     const { violationTable } = await import("../offline/violationTable");

@@ -21,6 +21,7 @@ function previousPlan(file: string): PlanDocument {
 
 async function plan(options: PlanOptions): Promise<number> {
     // Loaded here, not at the top, so `--help` and usage errors answer without loading Pulumi (~1 s).
+    (await import("../offline/deferUnusedModules")).deferUnusedModules();
     const { buildPlan, PlanConfigError } = await import("../offline/planDocument");
     const { StackFileError } = await import("../offline/stackFiles");
     const { diffPlans } = await import("../offline/diffPlans");
