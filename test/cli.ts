@@ -49,6 +49,15 @@ export function buildOnce(): void {
 }
 
 /**
+ * The compiled module of a source under the repository (`config/secretConfig` → out/config/secretConfig.js),
+ * for a child process: requiring it there costs a fraction of loading ts-node to transpile the source.
+ */
+export function compiledModule(source: string): string {
+    buildOnce();
+    return path.join(REPO, "out", `${source}.js`);
+}
+
+/**
  * Runs a tool as `npm run <tool>` does (tools/launch.js: compiled when the build is current,
  * ts-node otherwise). Asynchronous, so a suite can start several at once; they run two at a time.
  */

@@ -1,12 +1,10 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { run } from "../tools/engine/sandbox";
-import { buildOnce, REPO } from "./cli";
+import { compiledModule, REPO } from "./cli";
 
 /** Runs a script in a fresh Node process (module loading is per process) with the compiled deferral at hand. */
 async function inFreshNode(script: string): Promise<string> {
-    buildOnce();
-    const defer = JSON.stringify(path.join(REPO, "out/tools/offline/deferUnusedModules.js"));
+    const defer = JSON.stringify(compiledModule("tools/offline/deferUnusedModules"));
     const result = await run(process.execPath, ["-e", `const { deferUnusedModules } = require(${defer});\n${script}`], { cwd: REPO, env: process.env });
     assert.equal(result.status, 0, result.stderr);
     return result.stdout.trim();

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { compiledModule } from "./cli";
 import { RollbackRepo } from "./rollbackRepo";
 
 describe("TempWorktree", () => {
@@ -9,8 +10,8 @@ describe("TempWorktree", () => {
         const repo = new RollbackRepo();
         try {
             repo.commit("one", { "index.ts": "// v1\n" });
-            const script = `require(${JSON.stringify(path.join(__dirname, "../tools/rollback/worktree"))}).TempWorktree.create(process.argv[1], "HEAD").then((w) => { console.log(w.tmp); process.exit(0); });`;
-            const tmp = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script, repo.dir], {
+            const script = `require(${JSON.stringify(compiledModule("tools/rollback/worktree"))}).TempWorktree.create(process.argv[1], "HEAD").then((w) => { console.log(w.tmp); process.exit(0); });`;
+            const tmp = execFileSync(process.execPath, ["-e", script, repo.dir], {
                 cwd: path.resolve(__dirname, ".."),
                 encoding: "utf8",
             }).trim();

@@ -1,11 +1,10 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../config/validate";
 import { lookupsFromConfig } from "../tools/offline/mocks";
 import { runProgram } from "../tools/offline/runProgram";
-import { REPO } from "./cli";
+import { compiledModule, REPO } from "./cli";
 import { projectConfig, stackFileConfig } from "./fixtures";
 
 const CANARY = "s3cr3t-CANARY-ecs";
@@ -57,9 +56,8 @@ describe("secret config (the program under mocks)", () => {
     });
 
     it("learns the secret keys from PULUMI_CONFIG_SECRET_KEYS, as the real engine passes them", function () {
-        this.timeout(180_000); // a whole Node process with ts-node
-        const script = `const s = require(${JSON.stringify(path.join(REPO, "config/secretConfig"))}); process.stdout.write(JSON.stringify(s.runtimeSecretKeys()));`;
-        const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+        const script = `const s = require(${JSON.stringify(compiledModule("config/secretConfig"))}); process.stdout.write(JSON.stringify(s.runtimeSecretKeys()));`;
+        const out = execFileSync(process.execPath, ["-e", script], {
             cwd: REPO,
             env: {
                 ...process.env,
