@@ -249,8 +249,6 @@ const NO_RESOURCE_OPTIONS: Readonly<{ protect: boolean; ignoreChanges: string[];
     aliases: [],
 });
 const PROTECTED_OPTIONS = Object.freeze({ protect: true, ignoreChanges: [], aliases: [] });
-const NO_DEPENDENCIES: PolicyResource[] = Object.freeze([]) as unknown as PolicyResource[];
-const NO_PROPERTY_DEPENDENCIES: Record<string, PolicyResource[]> = Object.freeze({});
 
 /** A resource as stack policies see it; props (inputs overlaid by outputs) are built on first read. */
 class StackResource {
@@ -273,8 +271,8 @@ class StackResource {
         this.urn = source.urn;
         this.opts = source.protect ? PROTECTED_OPTIONS : NO_RESOURCE_OPTIONS;
         this.parent = undefined;
-        this.dependencies = NO_DEPENDENCIES;
-        this.propertyDependencies = NO_PROPERTY_DEPENDENCIES;
+        this.dependencies = [];
+        this.propertyDependencies = {};
         this.cachedProps = undefined;
     }
 
