@@ -37,8 +37,10 @@ export const appRunnerVpcEgressHasNat: StackValidationPolicy = {
         for (const service of resources.filter((r) => r.type === TYPES.appRunnerService)) {
             const egress = known(() => service.props.networkConfiguration?.egressConfiguration);
             if (known(() => egress?.egressType) !== "VPC") continue;
+            // Compared by ARN only when the ARN is known: two connectors created in one preview both have no ARN yet.
+            const arn = known(() => egress.vpcConnectorArn);
             const connector = resources.find(
-                (r) => r.type === TYPES.vpcConnector && (refersToNested(service, r) || known(() => r.props.arn) === known(() => egress.vpcConnectorArn)),
+                (r) => r.type === TYPES.vpcConnector && (refersToNested(service, r) || (arn !== undefined && known(() => r.props.arn) === arn)),
             );
             if (!connector) {
                 report(
