@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { TYPES } from "../policies/lib/resourceTypes";
-import { ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
 import { resource, violationsOf } from "./policyResources";
 
 // apprunner-vpc-egress-has-nat: which connector, which subnets, which route and which NAT it judges,
@@ -138,5 +138,39 @@ describe("apprunner-vpc-egress-has-nat: connector subnets of an awsx VPC", () =>
         const subnet = resource("aws:ec2/subnet:Subnet", {}, { outputs: { id: "subnet-a" } });
         const connector = connectorOn(["subnet-a"], "arn:conn", { propertyDependencies: { subnets: [subnet.urn] } });
         assert.deepStrictEqual(violationsOf([subnet, connector, vpcService("arn:conn")], P), [MISSING("subnet-a")]);
+    });
+});
+
+describe("apprunner-vpc-egress-has-nat: connector subnets known only after deployment", () => {
+    it("is not evaluated, never passed, whether the list or one subnet in it is unknown", () => {
+        for (const subnets of [UNKNOWN, ["subnet-a", UNKNOWN]]) {
+            const connector = connectorOn(subnets, "arn:conn", { name: "conn" });
+            const { violations, notEvaluated } = evaluatePolicies([connector, vpcService("arn:conn"), ...routedSubnet("subnet-a", 4)]);
+            assert.deepStrictEqual(
+                violations.filter((v) => v.policyName === P),
+                [],
+            );
+            assert.deepStrictEqual(
+                notEvaluated.filter((n) => n.policyName === P).map((n) => n.reason),
+                ["not evaluated: connector conn of App Runner service api has subnets known only after deployment"],
+                JSON.stringify(subnets),
+            );
+        }
+    });
+
+    it("still reports the other services it could judge", () => {
+        const pending = connectorOn(UNKNOWN, "arn:pending", { name: "pending" });
+        const other = connectorOn(["subnet-b"], "arn:other");
+        const second = resource(
+            TYPES.appRunnerService,
+            { networkConfiguration: { egressConfiguration: { egressType: "VPC", vpcConnectorArn: "arn:other" } } },
+            { name: "api" },
+        );
+        const { violations, notEvaluated } = evaluatePolicies([pending, other, vpcService("arn:pending"), second]);
+        assert.deepStrictEqual(
+            violations.filter((v) => v.policyName === P).map((v) => v.message),
+            [MISSING("subnet-b")],
+        );
+        assert.strictEqual(notEvaluated.filter((n) => n.policyName === P).length, 1);
     });
 });
