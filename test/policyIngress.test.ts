@@ -200,6 +200,7 @@ describe("database ingress across rules: prefix lists", () => {
         const r = () => rule("r", { prefixListId: "pl-1" });
         assert.deepStrictEqual(notEvaluated([list("l", [{ cidr: UNKNOWN }]), r()]), [reason]);
         assert.deepStrictEqual(notEvaluated([list("l", [{ cidr: "0.0.0.0/0" }, {}]), r()]), [reason]);
+        assert.deepStrictEqual(notEvaluated([list("l", [null, { cidr: "0.0.0.0/0" }]), r()]), [reason]);
         const unknownEntry = resource(TYPES.managedPrefixListEntry, { prefixListId: "pl-1", cidr: UNKNOWN });
         assert.deepStrictEqual(notEvaluated([list("l", [{ cidr: "10.0.0.0/8" }]), unknownEntry, r()]), [reason]);
         const knownEntry = resource(TYPES.managedPrefixListEntry, { prefixListId: "pl-1", cidr: "0.0.0.0/0" });
@@ -246,7 +247,7 @@ describe("database ingress across rules: values known only after deployment", ()
 
     it("an unknown rule does not hide the split its group's other rules make", () => {
         const resources = [
-            group("db", [{ protocol: UNKNOWN, fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }], "sg-db"),
+            group("db", [{ protocol: UNKNOWN, fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }], "sg-db"),
             rule("a", { cidrIpv4: "0.0.0.0/1" }),
             rule("b", { cidrIpv4: "128.0.0.0/1" }),
         ];

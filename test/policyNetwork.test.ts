@@ -96,6 +96,13 @@ describe("apprunner-vpc-egress-has-nat: routes and NAT gateways in a preview", (
         assert.deepStrictEqual(violationsOf([connector(), vpcService("arn:conn"), nat, table, route, association], P), []);
     });
 
+    it("skips an empty entry among a table's inline routes", () => {
+        const nat = resource(TYPES.natGateway, { subnetId: "subnet-public" }, { outputs: { id: "nat-5" } });
+        const table = resource(TYPES.routeTable, { routes: [null, { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-5" }] }, { outputs: { id: "rtb-5" } });
+        const association = resource(TYPES.routeTableAssociation, { subnetId: "subnet-a", routeTableId: "rtb-5" });
+        assert.deepStrictEqual(violationsOf([connector(), vpcService("arn:conn"), nat, table, association], P), []);
+    });
+
     it("another resource in the connector subnet (a bastion) is not its route-table association", () => {
         const bastion = resource("aws:ec2/instance:Instance", { subnetId: "subnet-a" });
         assert.deepStrictEqual(violationsOf([connector(), vpcService("arn:conn"), bastion, ...routedSubnet("subnet-a", 3)], P), []);
@@ -128,10 +135,12 @@ describe("apprunner-vpc-egress-has-nat: connector subnets of an awsx VPC", () =>
         assert.deepStrictEqual(check(pending, UNKNOWN, { propertyDependencies: { subnets: [pending.urn] } }), [NONE]);
     });
 
-    it("ignores an awsx VPC whose subnets the connector does not use", () => {
+    it("ignores an awsx VPC whose subnets the connector does not use, nor depends on", () => {
         const other = vpc({ natGateways: { strategy: "None" } }, { privateSubnetIds: ["subnet-x"] });
-        assert.deepStrictEqual(check(other, ["subnet-a"]).length, 1, "subnet-a has no route of its own");
-        assert.ok(!check(other, ["subnet-a"])[0].includes("strategy"));
+        assert.deepStrictEqual(check(other, ["subnet-a"]), [MISSING("subnet-a")], "subnet-a has no route of its own");
+        const subnet = resource("aws:ec2/subnet:Subnet", {}, { outputs: { id: "subnet-a" } });
+        const connector = connectorOn(["subnet-a"], "arn:conn", { propertyDependencies: { subnets: [subnet.urn] } });
+        assert.deepStrictEqual(violationsOf([other, subnet, connector, vpcService("arn:conn")], P), [MISSING("subnet-a")]);
     });
 
     it("does not take a plain subnet the connector depends on for an awsx VPC", () => {
