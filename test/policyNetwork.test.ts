@@ -154,7 +154,8 @@ describe("apprunner-vpc-egress-has-nat: connector subnets known only after deplo
     it("is not evaluated, never passed, whether the list or one subnet in it is unknown", () => {
         for (const subnets of [UNKNOWN, ["subnet-a", UNKNOWN]]) {
             const connector = connectorOn(subnets, "arn:conn", { name: "conn" });
-            const { violations, notEvaluated } = evaluatePolicies([connector, vpcService("arn:conn"), ...routedSubnet("subnet-a", 4)]);
+            const unrelatedVpc = resource(TYPES.awsxVpc, {}, { outputs: { privateSubnetIds: ["subnet-x"] } });
+            const { violations, notEvaluated } = evaluatePolicies([unrelatedVpc, connector, vpcService("arn:conn"), ...routedSubnet("subnet-a", 4)]);
             assert.deepStrictEqual(
                 violations.filter((v) => v.policyName === P),
                 [],
@@ -167,19 +168,26 @@ describe("apprunner-vpc-egress-has-nat: connector subnets known only after deplo
         }
     });
 
-    it("still reports the other services it could judge", () => {
+    it("still reports the other services it could judge, and lists every one it could not", () => {
         const pending = connectorOn(UNKNOWN, "arn:pending", { name: "pending" });
         const other = connectorOn(["subnet-b"], "arn:other");
-        const second = resource(
-            TYPES.appRunnerService,
-            { networkConfiguration: { egressConfiguration: { egressType: "VPC", vpcConnectorArn: "arn:other" } } },
-            { name: "api" },
-        );
-        const { violations, notEvaluated } = evaluatePolicies([pending, other, vpcService("arn:pending"), second]);
+        const onPending = (name: string) =>
+            resource(
+                TYPES.appRunnerService,
+                { networkConfiguration: { egressConfiguration: { egressType: "VPC", vpcConnectorArn: "arn:pending" } } },
+                { name },
+            );
+        const { violations, notEvaluated } = evaluatePolicies([pending, other, onPending("web"), vpcService("arn:other"), onPending("jobs")]);
         assert.deepStrictEqual(
             violations.filter((v) => v.policyName === P).map((v) => v.message),
             [MISSING("subnet-b")],
         );
-        assert.strictEqual(notEvaluated.filter((n) => n.policyName === P).length, 1);
+        assert.deepStrictEqual(
+            notEvaluated.filter((n) => n.policyName === P).map((n) => n.reason),
+            [
+                "not evaluated: connector pending of App Runner service web has subnets known only after deployment; " +
+                    "connector pending of App Runner service jobs has subnets known only after deployment",
+            ],
+        );
     });
 });
