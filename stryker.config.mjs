@@ -31,7 +31,16 @@ function selection(argv) {
  * initial run that measures coverage does not pay for the whole suite; a full run loads them all.
  */
 const TESTS = {
-    policies: ["test/policies.test.ts", "test/policyBoundaries.test.ts", "test/databaseIngress.test.ts", "test/appRunnerLimits.test.ts"],
+    policies: [
+        "test/policies.test.ts",
+        "test/policyBoundaries.test.ts",
+        "test/databaseIngress.test.ts",
+        "test/appRunnerLimits.test.ts",
+        "test/policyCompute.test.ts",
+        "test/policyIngress.test.ts",
+        "test/policyLib.test.ts",
+        "test/policyNetwork.test.ts",
+    ],
     "tools-rollback": ["test/rollback*.test.ts", "test/automationStack.test.ts"],
 };
 const selected = selection(process.argv);

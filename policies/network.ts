@@ -1,4 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { notEvaluated } from "./lib/notEvaluated";
 import { asArray, known, TYPES } from "./lib/resourceTypes";
 
 /** Does `ref` (a property of `from`) point at `target`, by value or, when unknown, by dependency? */
@@ -34,11 +35,14 @@ export const appRunnerVpcEgressHasNat: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         const { resources } = args;
+        const unevaluated: string[] = [];
         for (const service of resources.filter((r) => r.type === TYPES.appRunnerService)) {
             const egress = known(() => service.props.networkConfiguration?.egressConfiguration);
             if (known(() => egress?.egressType) !== "VPC") continue;
+            // Compared by ARN only when the ARN is known: two connectors created in one preview both have no ARN yet.
+            const arn = known(() => egress.vpcConnectorArn);
             const connector = resources.find(
-                (r) => r.type === TYPES.vpcConnector && (refersToNested(service, r) || known(() => r.props.arn) === known(() => egress.vpcConnectorArn)),
+                (r) => r.type === TYPES.vpcConnector && (refersToNested(service, r) || (arn !== undefined && known(() => r.props.arn) === arn)),
             );
             if (!connector) {
                 report(
@@ -47,10 +51,11 @@ export const appRunnerVpcEgressHasNat: StackValidationPolicy = {
                 );
                 continue;
             }
-            const subnets = known(() => asArray(connector.props.subnets)) ?? [];
+            // Read in full: a subnet created in the same preview is an unknown element of a known list.
+            const subnets = known(() => [...asArray(connector.props.subnets)]);
             const subnetDeps = connector.propertyDependencies?.subnets ?? [];
             const fromAwsx = resources.find(
-                (r) => r.type === TYPES.awsxVpc && (subnetDeps.some((d) => d.urn === r.urn) || subnetsOf(r).some((s) => subnets.includes(s))),
+                (r) => r.type === TYPES.awsxVpc && (subnetDeps.some((d) => d.urn === r.urn) || subnetsOf(r).some((s) => subnets?.includes(s))),
             );
             if (fromAwsx) {
                 // As an input `natGateways` is `{ strategy }`; as an output, the NAT gateways awsx made.
@@ -61,6 +66,10 @@ export const appRunnerVpcEgressHasNat: StackValidationPolicy = {
                         `App Runner service ${service.name}: connector ${connector.name} uses subnets of ${fromAwsx.name}, whose natGateways strategy is None; the service cannot reach the internet.`,
                         service.urn,
                     );
+                continue;
+            }
+            if (subnets === undefined) {
+                unevaluated.push(`connector ${connector.name} of App Runner service ${service.name} has subnets known only after deployment`);
                 continue;
             }
             const missing: string[] = [];
@@ -78,6 +87,7 @@ export const appRunnerVpcEgressHasNat: StackValidationPolicy = {
                 );
             }
         }
+        if (unevaluated.length > 0) notEvaluated(`not evaluated: ${unevaluated.join("; ")}`);
     },
 };
 
@@ -86,5 +96,5 @@ function refersToNested(service: PolicyResource, connector: PolicyResource): boo
 }
 
 function subnetsOf(vpc: PolicyResource): unknown[] {
-    return known(() => asArray(vpc.props.privateSubnetIds)) ?? [];
+    return known(() => [...asArray(vpc.props.privateSubnetIds)]) ?? [];
 }

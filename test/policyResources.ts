@@ -1,3 +1,4 @@
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
 
 let counter = 0;
@@ -13,4 +14,32 @@ export function violationsOf(resources: ResourceUnderCheck[], policy: string, co
     return evaluatePolicies(resources, config)
         .violations.filter((v) => v.policyName === policy)
         .map((v) => v.message);
+}
+
+/**
+ * Why a resource policy skips this resource (the reason the engine shows for "not applicable"),
+ * or undefined when it judges it. Calls the validation directly, as the engine does for every type.
+ */
+export function notApplicableReason(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config = {}): string | undefined {
+    let reason: string | undefined;
+    const skip = new Error("not applicable");
+    const args = {
+        type,
+        props,
+        urn: `urn:pulumi:test::p::${type}::direct`,
+        name: "direct",
+        getConfig: () => config,
+        notApplicable: (why?: string) => {
+            reason = why;
+            throw skip;
+        },
+    } as unknown as ResourceValidationArgs;
+    for (const validate of [policy.validateResource ?? []].flat()) {
+        try {
+            validate(args, () => undefined);
+        } catch (error) {
+            if (error !== skip) throw error;
+        }
+    }
+    return reason;
 }

@@ -14,7 +14,10 @@ export interface IngressRule {
     readonly toPort: unknown;
     /** IPv4 and IPv6 CIDR sources (security-group and self sources are never world). */
     readonly cidrs: unknown[];
-    /** Managed prefix lists the rule admits (UNKNOWN while their ids are); only the stack policy resolves them. */
+    /**
+     * Managed prefix lists the rule admits; only the stack policy resolves them. Read in full here: a
+     * list created in the same preview is an unknown element (`[pl.id]`), which becomes one UNKNOWN.
+     */
     readonly prefixListIds: unknown[];
 }
 
@@ -29,7 +32,7 @@ export function ingressRulesOf(type: string, props: Record<string, any>): Ingres
                 fromPort: rule?.fromPort,
                 toPort: rule?.toPort,
                 cidrs: [...asArray(rule?.cidrBlocks), ...asArray(rule?.ipv6CidrBlocks)],
-                prefixListIds: known(() => asArray(rule?.prefixListIds)) ?? [UNKNOWN],
+                prefixListIds: known(() => [...asArray(rule?.prefixListIds)]) ?? [UNKNOWN],
             }));
         case TYPES.securityGroupRule:
             if (String(props.type).toLowerCase() !== "ingress") return [];
@@ -40,7 +43,7 @@ export function ingressRulesOf(type: string, props: Record<string, any>): Ingres
                     fromPort: props.fromPort,
                     toPort: props.toPort,
                     cidrs: [...asArray(props.cidrBlocks), ...asArray(props.ipv6CidrBlocks)],
-                    prefixListIds: known(() => asArray(props.prefixListIds)) ?? [UNKNOWN],
+                    prefixListIds: known(() => [...asArray(props.prefixListIds)]) ?? [UNKNOWN],
                 },
             ];
         case TYPES.ingressRule:
