@@ -118,10 +118,43 @@ describe("restoring the target update's config into the stack file", () => {
         fs.writeFileSync(file(), "config:\n  aws:region: eu-west-1\n");
         // A secrets provider that accepts the value but never writes it (as an ESC-provided key behaves).
         stack.setSecret = async () => undefined;
-        const message = await refusal({ "aws:region": { value: "us-east-1" }, "app:esc": { value: "v", secret: true } });
+        const message = await refusal({
+            "aws:region": { value: "us-east-1" },
+            "app:esc": { value: "v", secret: true },
+            "app:esc2": { value: "w", secret: true },
+        });
         assert.strictEqual(
             message,
-            "the stack file cannot be made to hold update 4's config; still different: app:esc (set outside the stack file, e.g. by an ESC environment?)",
+            "the stack file cannot be made to hold update 4's config; still different: app:esc, app:esc2 (set outside the stack file, e.g. by an ESC environment?)",
         );
+    });
+
+    it("removes keys the target did not have even when every other value already matches", async () => {
+        fs.writeFileSync(file(), "config:\n  aws:region: us-east-1\n  app:later: x\n");
+        assert.deepStrictEqual(await restoreConfig(stack, file(), { "aws:region": { value: "us-east-1" } }, 4), ["app:later"]);
+        assert.strictEqual(text(), "config:\n  aws:region: us-east-1\n");
+    });
+
+    it("keeps a plain value that is JSON but no object or list exactly as written (quotes, trailing zeros)", async () => {
+        fs.writeFileSync(file(), "config: {}\n");
+        const target = { "app:quoted": { value: '"{quoted}"' }, "app:version": { value: "1.10" }, "app:list": { value: ' ["a"]' } };
+        assert.deepStrictEqual(await restoreConfig(stack, file(), target, 4), ["app:list", "app:quoted", "app:version"]);
+        assert.deepStrictEqual(stackFileConfigOf(text()), { ...target, "app:list": { value: '["a"]' } });
+    });
+
+    it("a secret never reaches the YAML as plaintext, and a secrets-only change leaves the rest of the file as written", async () => {
+        const original = `config:\n  aws:region:   us-east-1   # odd spacing, kept\n  app:token:\n    secure: ${encrypt("old")}\n`;
+        fs.writeFileSync(file(), original);
+        const seen: string[] = [];
+        const setSecret = stack.setSecret.bind(stack);
+        stack.setSecret = async (key, value) => {
+            seen.push(text());
+            return setSecret(key, value);
+        };
+        assert.deepStrictEqual(
+            await restoreConfig(stack, file(), { "aws:region": { value: "us-east-1" }, "app:token": { value: "n3w-S3CR3T", secret: true } }, 4),
+            ["app:token"],
+        );
+        assert.deepStrictEqual(seen, [original]);
     });
 });
