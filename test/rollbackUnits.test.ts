@@ -251,6 +251,20 @@ describe("Interrupts (more)", () => {
         }
     });
 
+    it("by default tells the person at the terminal on stderr", () => {
+        const written: string[] = [];
+        const write = process.stderr.write;
+        const interrupts = new Interrupts().install();
+        process.stderr.write = ((chunk: string) => written.push(chunk)) as typeof process.stderr.write;
+        try {
+            process.emit("SIGTERM", "SIGTERM");
+        } finally {
+            process.stderr.write = write;
+            interrupts.uninstall();
+        }
+        assert.deepStrictEqual(written, ["SIGTERM received: stopping and removing the temporary worktree.\n"]);
+    });
+
     it("a failing up still ends the guard", async () => {
         const interrupts = new Interrupts(() => undefined).install();
         try {
