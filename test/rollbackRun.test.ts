@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as path from "path";
 import { Interrupted, Interrupts } from "../tools/rollback/interrupts";
 import { RollbackRefused } from "../tools/rollback/planRollback";
 import { WriteMode } from "../tools/rollback/repository";
@@ -16,11 +17,13 @@ const BAD_FILE = stackFile("app:v20");
 
 describe("rollback report and failures (one shared repository)", () => {
     let repo: RollbackRepo;
+    let base: string;
     let good: string;
     let bad: string;
 
     before(() => {
         repo = new RollbackRepo();
+        base = repo.commit("base", { "index.ts": "// program v0\n", "Pulumi.prod.yaml": GOOD_FILE });
         good = repo.commit("good", {
             "index.ts": "// program v1\n",
             "Pulumi.prod.yaml": GOOD_FILE,
@@ -87,12 +90,14 @@ describe("rollback report and failures (one shared repository)", () => {
     });
 
     it("says when the config is the current update's, and when the preview has no steps; no code line for the same commit", async () => {
-        const s = new FakeStack([updateRecord(3, { commit: good, result: "failed", config: {} }), updateRecord(2, { commit: good, config: {} })]);
+        const config = stackFileConfigOf(GOOD_FILE);
+        const s = new FakeStack([updateRecord(3, { commit: good, result: "failed", config }), updateRecord(2, { commit: good, config })]);
         s.previewResult = { steps: [], changeSummary: {}, policyViolations: [] };
         const { lines } = await rollback(s);
         assert.ok(lines.includes("Config: same as the current update's."), lines.join("\n"));
         assert.ok(lines.includes("Preview: no steps"), lines.join("\n"));
         assert.ok(!lines.some((l) => l.startsWith("Code:")), lines.join("\n"));
+        assert.ok(!lines.some((l) => /did not hold/.test(l)), lines.join("\n"));
     });
 
     it("no code line when the current update's commit is not in this clone", async () => {
@@ -217,5 +222,54 @@ describe("rollback report and failures (one shared repository)", () => {
         assert.deepStrictEqual(outcome, { applied: true, targetVersion: 3, advice: "none", wrote: undefined });
         assert.ok(lines.includes(`The repository at HEAD (${bad.slice(0, 12)}) already holds what update 3 ran: nothing to commit.`), lines.join("\n"));
         assert.ok(!lines.some((l) => /^(Wrote|Made branch)/.test(l)));
+    });
+
+    it("previews and applies with the checkout's policy pack and a plan file beside the worktree, reading secrets only once", async () => {
+        const s = stack();
+        await rollback(s, { yes: true });
+        assert.deepStrictEqual(
+            s.calls.filter((c) => /^(preview|up|history)/.test(c)),
+            ["history(false)", "history(true)", "history(false)", "preview(/pack)", "history(false)", "up(/pack)"],
+        );
+        const [preview, up] = s.seen;
+        assert.strictEqual(path.basename(preview.planFile), "rollback-plan.json");
+        assert.strictEqual(path.dirname(preview.planFile), path.dirname(s.workDir));
+        assert.strictEqual(up.planFile, preview.planFile);
+    });
+
+    it("the rollback's own preview in the history is no reason to stop", async () => {
+        const s = stack();
+        s.afterPreview = () => s.records.unshift({ ...updateRecord(4, { commit: bad }), kind: "preview" });
+        assert.strictEqual((await rollback(s, { yes: true })).outcome.applied, true);
+    });
+
+    it("lists every mandatory policy violation", async () => {
+        const s = stack();
+        s.previewResult = { ...s.previewResult, policyViolations: ["rule-a: one", "rule-b: two"] };
+        assert.strictEqual((await rejection(rollback(s))).message, "update 2's program and config violate mandatory policies: rule-a: one; rule-b: two");
+    });
+
+    it("--write stack-file reports the file it wrote; refuses, naming every code file, when code differs too", async () => {
+        // Update 2 ran HEAD's code with older config: only the stack file differs.
+        const s = new FakeStack([
+            updateRecord(3, { commit: bad, result: "failed", config: stackFileConfigOf(BAD_FILE) }),
+            updateRecord(2, { commit: bad, config: stackFileConfigOf(stackFile("app:v18")) }),
+        ]);
+        const { outcome, lines } = await rollback(s, { yes: true, write: "stack-file" });
+        const written = path.join(repo.dir, "Pulumi.prod.yaml");
+        assert.strictEqual(outcome.wrote, written);
+        assert.strictEqual(lines.at(-1), `Wrote ${written}; commit it as shown above.`);
+        assert.match(repo.read("Pulumi.prod.yaml"), /image: app:v18/);
+        repo.git("checkout", "--quiet", "--", ".");
+
+        const older = new FakeStack([
+            updateRecord(3, { commit: bad, result: "failed", config: stackFileConfigOf(BAD_FILE) }),
+            updateRecord(1, { commit: base, config: stackFileConfigOf(GOOD_FILE) }),
+        ]);
+        assert.strictEqual(
+            (await rejection(rollback(older, { yes: true, write: "stack-file" }))).message,
+            "the rollback is applied, but nothing was written: HEAD also differs in a, b, c, d, e, f, index.ts, so the stack file alone would not match; use --write revert",
+        );
+        assert.strictEqual(repo.read("Pulumi.prod.yaml"), BAD_FILE);
     });
 });

@@ -213,6 +213,7 @@ describe("the CLI's error line", () => {
         assert.strictEqual(cliMessage(new Error("plain")), "plain");
         assert.strictEqual(cliMessage("a string"), "a string");
         assert.strictEqual(cliMessage(failure("\n \n", "")), "unknown error");
+        assert.strictEqual(cliMessage(failure("note: no error: here\nlast line\n")), "last line", "error: counts only at the start of a line");
     });
 });
 
