@@ -142,6 +142,43 @@ describe("rollback command: exit codes and messages", () => {
         assert.strictEqual(code, 130);
     });
 
+    it("a thrown value that is no Error still gets one line and exit 1", async () => {
+        const { code, stderr } = await run({ state: 1 }, failing(undefined));
+        assert.deepStrictEqual([code, stderr], [1, "rollback failed: undefined\n"]);
+    });
+
+    describe("opening the real stack", () => {
+        let bin: string;
+        const saved = process.env.PATH;
+        beforeEach(() => {
+            bin = fs.mkdtempSync(path.join(os.tmpdir(), "rollback-command-bin-"));
+            process.env.PATH = bin;
+        });
+        afterEach(() => {
+            process.env.PATH = saved;
+            fs.rmSync(bin, { recursive: true, force: true });
+        });
+
+        it("no Pulumi CLI on PATH: says to install it, exit 2", async () => {
+            const { code, stderr } = await run({ state: 1 }, undefined as unknown as OpenStack);
+            assert.strictEqual(code, 2);
+            assert.strictEqual(
+                stderr,
+                "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview`, `up` and `stack import`); install it, run `pulumi login`, and retry\n",
+            );
+        });
+
+        it("a stack the CLI cannot select: refused with the CLI's error line", async () => {
+            const script = `if (process.argv[2] === "version") console.log("v3.248.0"); else { console.error("warning: one\\nerror: no stack named 'prod' found"); process.exit(255); }`;
+            fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)} "$@"\n`, {
+                mode: 0o755,
+            });
+            const { code, stderr } = await run({ state: 1 }, undefined as unknown as OpenStack);
+            assert.strictEqual(code, 2);
+            assert.match(stderr, /^rollback refused: cannot select stack prod: .*error: no stack named 'prod' found\n$/);
+        });
+    });
+
     it("a config rollback outside a git checkout is refused", async () => {
         const { code, stderr } = await run({}, restorable().open);
         assert.strictEqual(code, 2);

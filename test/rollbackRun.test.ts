@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
+import { rollbackCommand } from "../tools/rollback/command";
 import { Interrupted, Interrupts } from "../tools/rollback/interrupts";
 import { RollbackRefused } from "../tools/rollback/planRollback";
 import { WriteMode } from "../tools/rollback/repository";
@@ -271,5 +272,19 @@ describe("rollback report and failures (one shared repository)", () => {
             "the rollback is applied, but nothing was written: HEAD also differs in a, b, c, d, e, f, index.ts, so the stack file alone would not match; use --write revert",
         );
         assert.strictEqual(repo.read("Pulumi.prod.yaml"), BAD_FILE);
+    });
+
+    it("the command previews with the checkout's policies folder and exits 0", async () => {
+        const s = stack();
+        const write = process.stdout.write;
+        process.stdout.write = (() => true) as typeof process.stdout.write;
+        let code: number;
+        try {
+            code = await rollbackCommand({ stack: "prod", yes: false }, repo.dir, s.open);
+        } finally {
+            process.stdout.write = write;
+        }
+        assert.strictEqual(code, 0);
+        assert.ok(s.calls.includes(`preview(${path.join(repo.dir, "policies")})`), s.calls.join(", "));
     });
 });
