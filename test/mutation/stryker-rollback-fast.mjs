@@ -16,7 +16,7 @@ export const FAST_ROLLBACK_TESTS = [
     "test/rollbackInterrupts.test.ts",
     "test/rollbackState.test.ts",
 ];
-const GIT_ROLLBACK_TESTS = ["test/rollbackRun.test.ts", "test/rollback.test.ts", "test/automationStack.test.ts"];
+const GIT_ROLLBACK_TESTS = ["test/rollbackRepository.test.ts", "test/rollbackRun.test.ts", "test/rollback.test.ts", "test/automationStack.test.ts"];
 
 const spec = process.env.ROLLBACK_TESTS === "fast" ? FAST_ROLLBACK_TESTS : [...FAST_ROLLBACK_TESTS, ...GIT_ROLLBACK_TESTS];
 export default { ...base, mochaOptions: { ...base.mochaOptions, spec } };
