@@ -195,4 +195,36 @@ describe("rollback and the repository (one shared repository)", () => {
             assert.strictEqual(await topLevel(os.tmpdir()), undefined);
         });
     });
+
+    describe("the temporary worktree", () => {
+        it("lives in a pulumi-rollback- folder, is cleaned up at exit until removed, and can be removed twice", async () => {
+            const exits = process.listenerCount("exit");
+            const w = await TempWorktree.create(repo.dir, "HEAD");
+            assert.match(path.basename(w.tmp), /^pulumi-rollback-/);
+            assert.strictEqual(w.dir, path.join(w.tmp, path.basename(repo.dir)));
+            assert.strictEqual(process.listenerCount("exit"), exits + 1);
+            await w.remove();
+            assert.strictEqual(process.listenerCount("exit"), exits);
+            assert.ok(!fs.existsSync(w.tmp));
+            await w.remove();
+            assert.strictEqual(repo.worktrees().length, 1);
+        });
+
+        it("links the checkout's node_modules beside the worktree, or installs when the checkout has none", async () => {
+            const w = await worktreeAt(c.bad);
+            const installs: string[] = [];
+            const install = async (dir: string) => void installs.push(dir);
+            assert.strictEqual(await w.provideDependencies(c.bad, install), "linked");
+            assert.strictEqual(fs.readlinkSync(path.join(w.tmp, "node_modules")), path.join(repo.dir, "node_modules"));
+            assert.deepStrictEqual(installs, []);
+            fs.renameSync(path.join(repo.dir, "node_modules"), path.join(repo.dir, "node_modules.away"));
+            try {
+                assert.strictEqual(await w.provideDependencies(c.bad, install), "installed");
+                assert.deepStrictEqual(installs, [w.dir]);
+                assert.ok(!fs.existsSync(path.join(w.tmp, "node_modules")), "the old link was removed");
+            } finally {
+                fs.renameSync(path.join(repo.dir, "node_modules.away"), path.join(repo.dir, "node_modules"));
+            }
+        });
+    });
 });
