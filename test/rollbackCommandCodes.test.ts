@@ -177,6 +177,16 @@ describe("rollback command: exit codes and messages", () => {
             assert.strictEqual(code, 2);
             assert.match(stderr, /^rollback refused: cannot select stack prod: .*error: no stack named 'prod' found\n$/);
         });
+
+        it("any other CLI error while selecting is a refusal too, not a missing CLI", async () => {
+            const script = `if (process.argv[2] === "version") console.log("v3.248.0"); else { console.error("error: invalid Pulumi.yaml: runtime is required"); process.exit(255); }`;
+            fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)} "$@"\n`, {
+                mode: 0o755,
+            });
+            const { code, stderr } = await run({ state: 1 }, undefined as unknown as OpenStack);
+            assert.strictEqual(code, 2);
+            assert.match(stderr, /^rollback refused: cannot select stack prod: .*error: invalid Pulumi\.yaml: runtime is required\n$/);
+        });
     });
 
     it("a config rollback outside a git checkout is refused", async () => {
