@@ -24,8 +24,8 @@ describe("rollback command: exit codes and messages", () => {
         const out: string[] = [];
         const err: string[] = [];
         const [stdout, stderr] = [process.stdout.write, process.stderr.write];
-        process.stdout.write = ((chunk: string) => out.push(chunk)) as typeof process.stdout.write;
-        process.stderr.write = ((chunk: string) => err.push(chunk)) as typeof process.stderr.write;
+        process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
+        process.stderr.write = ((chunk: string) => err.push(chunk) > 0) as typeof process.stderr.write;
         let code: number;
         try {
             code = await rollbackCommand({ stack: "prod", yes: false, ...args }, project, open);

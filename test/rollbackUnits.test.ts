@@ -256,7 +256,7 @@ describe("Interrupts (more)", () => {
         const written: string[] = [];
         const write = process.stderr.write;
         const interrupts = new Interrupts().install();
-        process.stderr.write = ((chunk: string) => written.push(chunk)) as typeof process.stderr.write;
+        process.stderr.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stderr.write;
         try {
             process.emit("SIGTERM", "SIGTERM");
         } finally {
