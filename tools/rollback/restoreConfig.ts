@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { parseDocument } from "yaml";
+import { isMap, parseDocument } from "yaml";
 import { diffConfig, RollbackRefused, sameValue, UNDECRYPTABLE } from "./planRollback";
 import { StackConfigMap, StackOperations } from "./stackOperations";
 
@@ -34,7 +34,8 @@ export async function restoreConfig(stack: StackOperations, stackFile: string, t
     const plain = differing.filter((key) => !target[key].secret);
     if (plain.length > 0 || extra.length > 0) {
         const doc = parseDocument(fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : "config: {}\n");
-        if (!doc.has("config")) doc.set("config", {});
+        // A stack file may have no `config:` (only `encryptionsalt:`) or an empty one; a plain `{}` is no YAML node setIn can descend into.
+        if (!isMap(doc.get("config"))) doc.set("config", doc.createNode({}));
         for (const key of extra) doc.deleteIn(["config", key]);
         for (const key of plain) doc.setIn(["config", key], structured(target[key].value));
         fs.writeFileSync(stackFile, doc.toString());
