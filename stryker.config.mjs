@@ -41,7 +41,22 @@ const TESTS = {
         "test/policyLib.test.ts",
         "test/policyNetwork.test.ts",
     ],
-    "tools-rollback": ["test/rollback*.test.ts", "test/automationStack.test.ts"],
+    // In-process tests first, then those that build a git repository: Stryker stops at the first failing
+    // test, so a mutant the fast ones kill never pays for git.
+    "tools-rollback": [
+        "test/rollbackPlanChoice.test.ts",
+        "test/rollbackUnits.test.ts",
+        "test/rollbackRestoreConfig.test.ts",
+        "test/rollbackStateRestore.test.ts",
+        "test/rollbackCommandCodes.test.ts",
+        "test/rollbackOptions.test.ts",
+        "test/rollbackInterrupts.test.ts",
+        "test/rollbackState.test.ts",
+        "test/rollbackRepository.test.ts",
+        "test/rollbackRun.test.ts",
+        "test/rollback.test.ts",
+        "test/automationStack.test.ts",
+    ],
 };
 const selected = selection(process.argv);
 /** The test files of the folder a selection lies in (tools-rollback-planRollback → tools-rollback). */
