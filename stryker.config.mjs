@@ -57,6 +57,7 @@ const TESTS = {
         "test/rollback.test.ts",
         "test/automationStack.test.ts",
     ],
+    "tools-offline-diffPlans": ["test/replaceOn.test.ts", "test/diffPlans.test.ts"],
 };
 const selected = selection(process.argv);
 /** The test files of the folder a selection lies in (tools-rollback-planRollback → tools-rollback). */
