@@ -38,23 +38,15 @@ describe("diffPlans", () => {
         ]);
     });
 
-    it("leaves out keys under ignoreChanges, so a change only there is no change", () => {
+    it("leaves out keys under ignoreChanges, as the engine does: a change only there is none, an ignored force-new key replaces nothing", () => {
         const before = resource(GROUP, "db-sg", { description: "db", ingress: [], tags: {} });
-        const onlyIgnored = resource(GROUP, "db-sg", { description: "db", ingress: [{ fromPort: 5432 }], tags: {} }, { ignoreChanges: ["ingress"] });
-        assert.deepStrictEqual(diffPlans([before], [onlyIgnored]), []);
-        const alsoTags = resource(GROUP, "db-sg", { description: "db", ingress: [{ fromPort: 5432 }], tags: { a: "1" } }, { ignoreChanges: ["ingress"] });
-        assert.deepStrictEqual(
-            diffPlans([before], [alsoTags]).map((c) => [c.op, c.keys]),
-            [["~", ["tags"]]],
-        );
-    });
-
-    it("an ignored force-new key replaces nothing", () => {
-        const before = resource(GROUP, "db-sg", { description: "db", tags: {} });
-        const after = resource(GROUP, "db-sg", { description: "database", tags: { a: "1" } }, { ignoreChanges: ["description"] });
-        assert.deepStrictEqual(
-            diffPlans([before], [after]).map((c) => [c.op, c.keys]),
-            [["~", ["tags"]]],
-        );
+        const after = (inputs: Record<string, unknown>, ignoreChanges: string[]) =>
+            resource(GROUP, "db-sg", { ...before.inputs, ...inputs }, { ignoreChanges });
+        const diff = (inputs: Record<string, unknown>, ignoreChanges: string[]) =>
+            diffPlans([before], [after(inputs, ignoreChanges)]).map((c) => [c.op, c.keys]);
+        assert.deepStrictEqual(diff({ ingress: [{ fromPort: 5432 }] }, ["ingress"]), []);
+        assert.deepStrictEqual(diff({ ingress: [{ fromPort: 5432 }], tags: { a: "1" } }, ["ingress"]), [["~", ["tags"]]]);
+        assert.deepStrictEqual(diff({ description: "database", tags: { a: "1" } }, ["description"]), [["~", ["tags"]]]);
+        assert.deepStrictEqual(diff({ description: "database" }, []), [["+-", ["description"]]]);
     });
 });
