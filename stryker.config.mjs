@@ -56,6 +56,24 @@ const TESTS = {
         "test/rollbackRun.test.ts",
         "test/rollback.test.ts",
         "test/automationStack.test.ts",
+    // The program tests (test/harness.ts runs index.ts) exercise both config/ and components/.
+    config: [
+        "test/config*.test.ts",
+        "test/secret{Config,Detection,Values}.test.ts",
+        "test/unconfirmed.test.ts",
+        "test/discover{EcsSecrets,SecretLooking,Terraform}.test.ts",
+        "test/{appRunnerService,dataStoreAccess,ecsWorker,secretAccess,vpcEgress}.test.ts",
+        "test/adoption.test.ts",
+        "test/bootstrap.test.ts",
+        "test/program.test.ts",
+        "test/secretOutputs.test.ts",
+    ],
+    components: [
+        "test/{appRunnerService,dataStoreAccess,ecsWorker,liveProperties,secretAccess,secretReference,secretValues,vpcEgress}.test.ts",
+        "test/adoption.test.ts",
+        "test/bootstrap.test.ts",
+        "test/program.test.ts",
+        "test/secretOutputs.test.ts",
     ],
     "tools-offline-diffPlans": ["test/replaceOn.test.ts", "test/diffPlans.test.ts"],
 };
