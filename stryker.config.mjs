@@ -69,7 +69,7 @@ const TESTS = {
         "test/secretOutputs.test.ts",
     ],
     components: [
-        "test/{appRunnerService,dataStoreAccess,ecsWorker,liveProperties,secretAccess,secretReference,secretValues,vpcEgress}.test.ts",
+        "test/{appRunnerService,dataStoreAccess,deploySafety,ecsWorker,liveProperties,secretAccess,secretReference,secretValues,vpcEgress}.test.ts",
         "test/adoption.test.ts",
         "test/bootstrap.test.ts",
         "test/program.test.ts",
