@@ -62,6 +62,7 @@ const TESTS = {
     config: [
         "test/config*.test.ts",
         "test/secretConfig.test.ts",
+        "test/secretConfigRules.test.ts",
         "test/secretDetection.test.ts",
         "test/secretValues.test.ts",
         "test/unconfirmed.test.ts",
