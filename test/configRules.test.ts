@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { z } from "zod";
 import { adoptedKeys, decommissionProblem, unverifiedKeyProblem } from "../config/adoption";
-import { cidrWithPrefix, uniqueIds } from "../config/fields";
+import { cidrWithPrefix } from "../config/fields";
 import { findPlaceholders } from "../config/placeholders";
 
 const part = (adopt: Record<string, unknown>, more: { enabled?: boolean; decommission?: boolean; redis?: string } = {}) => ({
@@ -54,12 +54,6 @@ describe("config rules", () => {
         };
         assert.deepStrictEqual(findPlaceholders(config), ["ecs.subnetIds.0", "image"]);
         assert.deepStrictEqual(findPlaceholders(null), []);
-    });
-
-    it("names a repeated id with the item it repeats", () => {
-        assert.deepStrictEqual(issues(uniqueIds(z.string()), ["subnet-a", "subnet-b", "subnet-a"]), [
-            ["2", "repeats subnet-a (already item 0); list each subnet once"],
-        ]);
     });
 
     it("a CIDR must parse, be of the required family and state its prefix length", () => {

@@ -58,7 +58,7 @@ describe("secret config rules", () => {
             const outputs = secretValueOutputs(["B"]);
             assert.deepStrictEqual(Object.keys(outputs), ["B"]);
             assert.strictEqual(await promiseOf(outputs.B), "beta");
-            assert.strictEqual(await outputs.B.isSecret, true);
+            assert.strictEqual(await pulumi.isSecret(outputs.B), true);
         } finally {
             pulumi.runtime.setAllConfig({});
         }
