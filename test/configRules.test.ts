@@ -43,6 +43,7 @@ describe("config rules", () => {
         const config = { appRunner: { adopt: { rules: {} }, name: "x", gone: null } };
         assert.strictEqual(unverifiedKeyProblem(config, "appRunner.adopt.rules.connector"), undefined);
         assert.strictEqual(unverifiedKeyProblem(config, "appRunner.name.length"), "names appRunner.name.length, but appRunner.name is not set in this stack");
+        assert.strictEqual(unverifiedKeyProblem(config, "appRunner.gone.a"), "names appRunner.gone.a, but appRunner.gone is not set in this stack");
         assert.strictEqual(unverifiedKeyProblem(config, "appRunner.gone.a.b"), "names appRunner.gone.a.b, but appRunner.gone.a is not set in this stack");
         assert.strictEqual(unverifiedKeyProblem(config, "ecs.api.image"), "names ecs.api.image, but ecs.api is not set in this stack");
     });
@@ -54,6 +55,7 @@ describe("config rules", () => {
         };
         assert.deepStrictEqual(findPlaceholders(config), ["ecs.subnetIds.0", "image"]);
         assert.deepStrictEqual(findPlaceholders(null), []);
+        assert.deepStrictEqual(findPlaceholders({ unset: undefined }), []);
     });
 
     it("a CIDR must parse, be of the required family and state its prefix length", () => {
