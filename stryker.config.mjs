@@ -56,7 +56,7 @@ const TESTS = {
         "test/rollbackRun.test.ts",
         "test/rollback.test.ts",
         "test/automationStack.test.ts",
-    // The program tests (test/harness.ts runs index.ts) exercise both config/ and components/.
+    ],
     // The program tests (test/harness.ts runs index.ts) exercise both config/ and components/. No {a,b}
     // patterns: the mocha runner loaded none of their files.
     config: [
