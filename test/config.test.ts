@@ -63,11 +63,16 @@ describe("stack config validation", () => {
         ]);
     });
 
-    it("never echoes the value of a key set as a secret", () => {
+    it("never echoes the value of a key set as a secret, where a plain key's value is echoed", () => {
+        // Neither secret-looking nor under secrets or env: only --secret on the key hides it.
         const config = projectConfig(stackFileConfig("prod")) as Record<string, any>;
-        config.appRunner.service.secrets.DATABASE_URL = "postgresql://nerava_admin:hunter2@db/nerava";
-        const result = validateStackConfig(config, new Set(["appRunner"]));
-        assert.ok(!result.ok && !result.problems.join().includes("hunter2"));
+        config.appRunner.service.port = "eighty-eighty";
+        const line = (secretKeys: string[]) => {
+            const result = validateStackConfig(config, new Set(secretKeys));
+            return result.ok ? "" : result.problems.join("\n");
+        };
+        assert.strictEqual(line([]), 'egress-remediation:appRunner.service.port must be number; got "eighty-eighty"');
+        assert.strictEqual(line(["appRunner"]), "egress-remediation:appRunner.service.port must be number; got [secret]");
     });
 
     it("refuses a NAT subnet that is also a connector subnet, and unknown keys", () => {

@@ -42,10 +42,16 @@ describe("VpcEgress", () => {
         ]);
     });
 
-    it("creates the connector security group without ingress and with explicit egress", async () => {
+    it("gives the connector its own security group: no ingress rule, one explicit rule for all egress", async () => {
         const { mocks } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", existing }));
-        assert.strictEqual(mocks.named("egress-connector-sg").inputs.ingress, undefined);
-        assert.strictEqual(mocks.named("egress-connector-egress").inputs.cidrIpv4, "0.0.0.0/0");
+        const group = mocks.named("egress-connector-sg").id;
+        assert.deepStrictEqual(mocks.named("egress-connector").inputs.securityGroups, [group]);
+        assert.deepStrictEqual(mocks.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), []);
+        const egress = mocks.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => r.inputs);
+        assert.deepStrictEqual(
+            egress.map(({ securityGroupId, ipProtocol, cidrIpv4 }) => ({ securityGroupId, ipProtocol, cidrIpv4 })),
+            [{ securityGroupId: group, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }],
+        );
     });
 
     it("imports an adopted group's existing egress rule instead of creating a duplicate, and keeps the connector and its group", async () => {
