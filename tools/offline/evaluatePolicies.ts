@@ -153,8 +153,14 @@ class GuardedProps {
     }
 }
 
-const UNPROTECTED_ARGS_OPTIONS = Object.freeze({ protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] });
-const PROTECTED_ARGS_OPTIONS = Object.freeze({ ...UNPROTECTED_ARGS_OPTIONS, protect: true });
+/** Resource options as policies see them; the offline tools know only `protect`. Shared by every resource. */
+const UNPROTECTED_OPTIONS = Object.freeze({
+    protect: false as boolean,
+    ignoreChanges: [] as string[],
+    aliases: [] as string[],
+    additionalSecretOutputs: [] as string[],
+});
+const PROTECTED_OPTIONS = Object.freeze({ ...UNPROTECTED_OPTIONS, protect: true });
 const neverAType = (() => undefined) as ResourceValidationArgs["asType"];
 
 function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConfig, policies: typeof allPolicies): Evaluation {
@@ -194,7 +200,7 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
             props: props.inputsOf(index),
             urn: resource.urn,
             name: resource.name,
-            opts: (resource.protect ? PROTECTED_ARGS_OPTIONS : UNPROTECTED_ARGS_OPTIONS) as unknown as ResourceValidationArgs["opts"],
+            opts: (resource.protect ? PROTECTED_OPTIONS : UNPROTECTED_OPTIONS) as unknown as ResourceValidationArgs["opts"],
             stackTags,
             isType: forType.isType,
             asType: neverAType,
@@ -243,19 +249,12 @@ function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConf
     return { resourcesChecked: resources.length, violations, notEvaluated };
 }
 
-const NO_RESOURCE_OPTIONS: Readonly<{ protect: boolean; ignoreChanges: string[]; aliases: string[] }> = Object.freeze({
-    protect: false,
-    ignoreChanges: [],
-    aliases: [],
-});
-const PROTECTED_OPTIONS = Object.freeze({ protect: true, ignoreChanges: [], aliases: [] });
-
 /** A resource as stack policies see it; props (inputs overlaid by outputs) are built on first read. */
 class StackResource {
     readonly type: string;
     readonly name: string;
     readonly urn: string;
-    readonly opts: typeof NO_RESOURCE_OPTIONS;
+    readonly opts: typeof UNPROTECTED_OPTIONS;
     parent: PolicyResource | undefined;
     dependencies: PolicyResource[];
     propertyDependencies: Record<string, PolicyResource[]>;
@@ -269,7 +268,7 @@ class StackResource {
         this.type = source.type;
         this.name = source.name;
         this.urn = source.urn;
-        this.opts = source.protect ? PROTECTED_OPTIONS : NO_RESOURCE_OPTIONS;
+        this.opts = source.protect ? PROTECTED_OPTIONS : UNPROTECTED_OPTIONS;
         this.parent = undefined;
         this.dependencies = [];
         this.propertyDependencies = {};
