@@ -82,7 +82,6 @@ const TESTS = {
     components: [
         "test/appRunnerService.test.ts",
         "test/dataStoreAccess.test.ts",
-        "test/deploySafety.test.ts",
         "test/ecsWorker.test.ts",
         "test/liveProperties.test.ts",
         "test/secretAccess.test.ts",

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { DataStoreAccess, dataStoreAccessProblems } from "../components/dataStoreAccess";
+import { INGRESS_RULE, SECURITY_GROUP } from "../components/liveProperties";
 import { underMocks } from "./harness";
 
 describe("DataStoreAccess", () => {
@@ -17,7 +18,7 @@ describe("DataStoreAccess", () => {
         assert.strictEqual(mocks.ofType("aws:elasticache/replicationGroup:ReplicationGroup").length, 0);
     });
 
-    it("imports an existing rule instead of duplicating it", async () => {
+    it("imports an existing rule instead of duplicating it; the adopted group and its rules keep what is live", async () => {
         const { mocks } = await underMocks(
             () =>
                 new DataStoreAccess("d", {
@@ -28,6 +29,14 @@ describe("DataStoreAccess", () => {
         );
         assert.strictEqual(mocks.named("d-postgres-from-connector").importId, "sgr-0123456789abcdef0");
         assert.strictEqual(mocks.named("d-redis-from-connector").importId, undefined);
+        // The adopted RDS group and its rules keep their live name, description, tags and inline rules.
+        const group = mocks.optionsOf("d-postgres-sg");
+        assert.strictEqual(mocks.named("d-postgres-sg").importId, "sg-0e4cc786d9053f05f");
+        assert.deepStrictEqual(group.ignoreChanges, [...SECURITY_GROUP.leftAlone]);
+        assert.deepStrictEqual([group.protect, group.retainOnDelete], [true, true]);
+        assert.deepStrictEqual(mocks.optionsOf("d-postgres-from-connector").ignoreChanges, [...INGRESS_RULE.leftAlone]);
+        // The Redis group is this stack's own: nothing of it is left as it is live.
+        assert.deepStrictEqual(mocks.optionsOf("d-redis-sg").ignoreChanges, []);
     });
 
     it("moves the replication group into its own group only after that group's rules exist, keeping every other live setting", async () => {

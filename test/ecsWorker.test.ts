@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { EcsWorker, EcsWorkerArgs, ecsWorkerProblems, workerDesiredCount } from "../components/ecsWorker";
+import { ECS_SERVICE } from "../components/liveProperties";
 import { underMocks } from "./harness";
 
 const args: EcsWorkerArgs = {
@@ -21,6 +22,17 @@ describe("EcsWorker", () => {
         assert.deepStrictEqual(container.command, ["python", "-m", "app.worker"]);
         assert.strictEqual(container.logConfiguration.options["awslogs-group"], "/ecs/sandbox-broker-worker");
         assert.strictEqual(container.portMappings, undefined);
+    });
+
+    it("both services make `pulumi up` wait for steady state, so a deployment that never gets healthy fails the update", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        for (const name of ["w-api", "w-worker"]) {
+            const service = mocks.named(name).inputs;
+            assert.strictEqual(service.waitForSteadyState, true, name);
+            // Old tasks keep serving until the new ones are healthy.
+            assert.deepStrictEqual([service.deploymentMinimumHealthyPercent, service.deploymentMaximumPercent], [100, 200], name);
+            assert.deepStrictEqual(mocks.optionsOf(name).ignoreChanges, [...ECS_SERVICE.leftAlone], name);
+        }
     });
 
     it("uses the looked-up cluster ARN", async () => {
