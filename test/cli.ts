@@ -10,10 +10,12 @@ export const REPO = path.resolve(__dirname, "..");
 export type ToolResult = CommandResult;
 
 /**
- * At most this many tool processes at once, whatever a suite's `before` hook asks for: each is a whole
- * Node process, and on a loaded 2-core machine eight at once ran past mocha's timeout.
+ * At most this many tool processes at once per mocha process, whatever a suite's `before` hook asks for:
+ * each is a whole Node process, and on a loaded 2-core machine eight at once ran past mocha's timeout.
+ * Under `--parallel` each worker (MOCHA_WORKER_ID set) keeps one running: the workers themselves already
+ * fill the cores.
  */
-const MAX_PROCESSES = 2;
+const MAX_PROCESSES = process.env.MOCHA_WORKER_ID === undefined ? 2 : 1;
 let running = 0;
 const waiting: (() => void)[] = [];
 
