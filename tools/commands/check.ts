@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { stop, loadPolicyConfig, readJsonFile, writeJsonFile } from "../cli";
-import { exitCodesHelp } from "./usage";
+import { exitCodesHelp, policyVerdictCodes } from "./usage";
 
 interface CheckOptions {
     readonly json?: boolean;
@@ -53,15 +53,10 @@ export function checkCommand(): Command {
         .option("--policy-config <file>", "policy settings, as passed to `pulumi preview --policy-pack-config`")
         .addHelpText(
             "after",
-            exitCodesHelp(
-                [
-                    "0  no mandatory policy violation",
-                    "1  mandatory policy violations",
-                    "2  bad usage, unreadable input or policy config (one line on stderr)",
-                    "3  no violation found, but a mandatory policy met a secret value it cannot read offline: not a pass",
-                ],
-                ["pulumi stack export --stack prod --file stack.json", "egress-remediation check stack.json"],
-            ),
+            exitCodesHelp(policyVerdictCodes("bad usage, unreadable input or policy config"), [
+                "pulumi stack export --stack prod --file stack.json",
+                "egress-remediation check stack.json",
+            ]),
         )
         .action(async (file: string, options: CheckOptions) => {
             process.exitCode = await check(file, options);

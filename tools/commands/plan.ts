@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { stop, loadPolicyConfig, readJsonFile, writeJsonFile } from "../cli";
 import type { PlanDocument } from "../offline/planDocument";
-import { exitCodesHelp } from "./usage";
+import { exitCodesHelp, policyVerdictCodes } from "./usage";
 
 interface PlanOptions {
     readonly stack: string;
@@ -65,19 +65,11 @@ export function planCommand(): Command {
         .option("--policy-config <file>", "policy settings, as passed to `pulumi preview --policy-pack-config`")
         .addHelpText(
             "after",
-            exitCodesHelp(
-                [
-                    "0  no mandatory policy violation",
-                    "1  mandatory policy violations",
-                    "2  bad usage, stack config or input file (one line on stderr)",
-                    "3  no violation found, but a mandatory policy met a secret value it cannot read offline: not a pass",
-                ],
-                [
-                    "egress-remediation plan --stack prod --out before.json",
-                    "# edit Pulumi.prod.yaml, then:",
-                    "egress-remediation plan --stack prod --against before.json",
-                ],
-            ),
+            exitCodesHelp(policyVerdictCodes("bad usage, stack config or input file"), [
+                "egress-remediation plan --stack prod --out before.json",
+                "# edit Pulumi.prod.yaml, then:",
+                "egress-remediation plan --stack prod --against before.json",
+            ]),
         )
         .action(async (options: PlanOptions) => {
             process.exitCode = await plan(options);

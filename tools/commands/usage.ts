@@ -6,6 +6,16 @@ export function exitCodesHelp(codes: readonly string[], examples: readonly strin
     return ["", "Exit codes:", ...codes.map((c) => `  ${c}`), "", "Example:", ...examples.map((e) => `  ${e}`)].join("\n");
 }
 
+/** Exit codes of the commands that end in a policy verdict (plan, check); `badInput` names what exit 2 covers. */
+export function policyVerdictCodes(badInput: string): string[] {
+    return [
+        "0  no mandatory policy violation",
+        "1  mandatory policy violations",
+        `2  ${badInput} (one line on stderr)`,
+        "3  no violation found, but a mandatory policy met a secret value it cannot read offline: not a pass",
+    ];
+}
+
 function usageLine(command: Command): string {
     const names: string[] = [];
     for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
