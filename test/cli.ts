@@ -39,6 +39,8 @@ let built = false;
 export function buildOnce(): void {
     if (built) return;
     built = true;
+    // A parallel worker: mocha's global setup has built (or failed to build) already, in the main process.
+    if (process.env.MOCHA_WORKER_ID !== undefined) return;
     if (isBuildCurrent(REPO)) return;
     try {
         execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO, "tsconfig.build.json")], { cwd: REPO, stdio: "ignore" });
