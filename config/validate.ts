@@ -40,6 +40,13 @@ function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): 
             const bound = issue.code === "too_small" ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
             return issue.origin === "array" ? `must list ${bound} item(s); got ${show(got, secret)}` : `must be ${bound}; got ${show(got, secret)}`;
         }
+        case "invalid_union": {
+            const expected = issue.errors.flatMap((branch) => branch.flatMap((inner) => (inner.code === "invalid_type" ? [inner.expected] : [])));
+            return `must be ${expected.join(" or ")}; got ${show(got, secret)}`;
+        }
+        case "invalid_key":
+            // The key is the last part of the line's path; the value under it says nothing about what is wrong.
+            return `is not an allowed key: ${issue.issues.map((inner) => inner.message).join("; ")}`;
         case "custom":
             return /; got /.test(issue.message) ? issue.message : `${issue.message}; got ${show(got, secret)}`;
         default:
