@@ -1,0 +1,131 @@
+import * as assert from "assert";
+import { ConfigError, mustNotEcho, projectConfigFrom, validateStackConfig } from "../config/validate";
+import { projectConfig, stackFileConfig } from "./fixtures";
+
+/** The problems validation reports for the prod stack after `edit`. */
+function prodWith(edit: (c: Record<string, any>) => void, secretKeys: string[] = []): string[] {
+    const config = projectConfig(stackFileConfig("prod")) as Record<string, any>;
+    edit(config);
+    const result = validateStackConfig(config, new Set(secretKeys));
+    return result.ok ? [] : result.problems;
+}
+
+const URL_WITH_PASSWORD = "postgresql://admin:hunter2@db.internal:5432/app";
+const RANDOM_TOKEN = "q8Zk3Lw9Tx2Rv7Yp4Nm6Bc1";
+
+describe("config error lines", () => {
+    it("a missing object is required, a wrong type names the type; a top-level key has no dotted tail", () => {
+        assert.deepStrictEqual(
+            prodWith((c) => delete c.ecs.account),
+            ["egress-remediation:ecs.account is required (expected object)"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.tags = "team=platform")),
+            ['egress-remediation:tags must be record; got "team=platform"'],
+        );
+    });
+
+    it("a problem under a map the stack file leaves out says the value is missing", () => {
+        // Without subnetAzs in the file, the path of each problem runs past a value that is not there.
+        const problems = prodWith((c) => {
+            c.appRunner.network.natMode = "perAz";
+            delete c.appRunner.network.subnetAzs;
+        });
+        assert.strictEqual(problems.length, 3);
+        for (const problem of problems)
+            assert.match(problem, /^egress-remediation:appRunner\.network\.subnetAzs\.subnet-\w+ is required for natMode perAz; got nothing$/);
+    });
+
+    it("an unknown top-level key with no near miss lists the allowed keys without a guess", () => {
+        assert.deepStrictEqual(
+            prodWith((c) => (c.billing = true)),
+            ["egress-remediation:billing is not a known key; allowed: appRunner, ecs, tags, unverified, secretValues"],
+        );
+    });
+
+    it("numeric bounds say at least / at most, and an array's bound counts items", () => {
+        const greenfield = (c: Record<string, any>, azCount: number) => {
+            c.appRunner.network = { natMode: "single", azCount };
+        };
+        assert.deepStrictEqual(
+            prodWith((c) => greenfield(c, 4)),
+            ["egress-remediation:appRunner.network.azCount must be at most 3; got 4"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => greenfield(c, 1)),
+            ["egress-remediation:appRunner.network.azCount must be at least 2; got 1"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => greenfield(c, 3)),
+            [],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.ecs.api.capacityProviderStrategy = [])),
+            ["egress-remediation:ecs.api.capacityProviderStrategy must list at least 1 item(s); got []"],
+        );
+    });
+
+    it("a value of either type names both types", () => {
+        assert.deepStrictEqual(
+            prodWith((c) => (c.appRunner.service.cpu = true)),
+            ["egress-remediation:appRunner.service.cpu must be string or number; got true"],
+        );
+    });
+
+    it("a map key of the wrong form says what the key must be, not the value under it", () => {
+        assert.deepStrictEqual(
+            prodWith((c) => (c.appRunner.network.subnetAzs = { ...c.appRunner.network.subnetAzs, "subnet-A": "us-east-1a" })),
+            ["egress-remediation:appRunner.network.subnetAzs.subnet-A is not an allowed key: must look like subnet-0123456789abcdef0"],
+        );
+    });
+
+    it("an echoed value is cut to 80 characters: 77 and an ellipsis", () => {
+        const natMode = (value: string) => prodWith((c) => (c.appRunner.network.natMode = value));
+        const prefix = 'egress-remediation:appRunner.network.natMode must be one of "single", "perAz", "none"; got ';
+        // JSON adds two quotes: 78 letters print as 80 characters, in full.
+        assert.deepStrictEqual(natMode("a".repeat(78)), [`${prefix}"${"a".repeat(78)}"`]);
+        assert.deepStrictEqual(natMode("a".repeat(79)), [`${prefix}"${"a".repeat(76)}...`]);
+    });
+
+    it("under a key set with --secret, unknown keys are named without the allowed list", () => {
+        const unknown = (keys: string[]) => prodWith((c) => keys.forEach((k) => (c.appRunner.service[k] = 1)), ["appRunner"]);
+        assert.deepStrictEqual(unknown(["replicas"]), ['egress-remediation:appRunner.service has unknown key "replicas"']);
+        assert.deepStrictEqual(unknown(["replicas", "zone"]), ['egress-remediation:appRunner.service has unknown keys "replicas", "zone"']);
+    });
+
+    it("a thrown ConfigError carries one line per problem", () => {
+        const error = new ConfigError(["a is wrong", "b is wrong"]);
+        assert.strictEqual(error.name, "ConfigError");
+        assert.strictEqual(error.message, "a is wrong\nb is wrong");
+        assert.deepStrictEqual(error.problems, ["a is wrong", "b is wrong"]);
+    });
+});
+
+describe("mustNotEcho", () => {
+    it("hides a string or an array's string that is a credential or random-looking, never a plain one", () => {
+        const path = ["appRunner", "service", "name"];
+        assert.strictEqual(mustNotEcho(path, URL_WITH_PASSWORD), true);
+        assert.strictEqual(mustNotEcho(path, RANDOM_TOKEN), true);
+        assert.strictEqual(mustNotEcho(path, "sandbox-broker"), false);
+        assert.strictEqual(mustNotEcho(path, [8080, RANDOM_TOKEN]), true);
+        assert.strictEqual(mustNotEcho(path, [8080, "sandbox-broker"]), false);
+    });
+
+    it("an object's own error never prints its values, so its values do not hide it", () => {
+        assert.strictEqual(mustNotEcho(["appRunner", "service"], { name: URL_WITH_PASSWORD }), false);
+        assert.strictEqual(mustNotEcho(["appRunner", "service", "port"], 8080), false);
+    });
+});
+
+describe("projectConfigFrom", () => {
+    it("parses the project's JSON values, keeps other text as it is and drops other namespaces", () => {
+        assert.deepStrictEqual(
+            projectConfigFrom({
+                "egress-remediation:ecs": '{"enabled":false}',
+                "egress-remediation:note": "not json",
+                "aws:region": "us-east-1",
+            }),
+            { ecs: { enabled: false }, note: "not json" },
+        );
+    });
+});
