@@ -56,6 +56,80 @@ describe("unconfirmed values", () => {
         );
     });
 
+    it("says for each rule id which group may hold the rule and the command that lists its rules", () => {
+        const ruleIds = unconfirmedValues(prodConfig((c) => (c.unverified = []))).filter((u) => u.key.startsWith("appRunner"));
+        const query = "[SecurityGroupRuleId,ReferencedGroupInfo.GroupId,CidrIpv4,FromPort,ToPort]";
+        assert.deepStrictEqual(ruleIds, [
+            {
+                key: "appRunner.adopt.connectorEgressRuleId",
+                reason: 'the adopted group sg-00bc5ec63287eacdd may already allow all egress; set its sgr- id, or "create" if it has none',
+                confirm: `aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-00bc5ec63287eacdd --query "SecurityGroupRules[?IsEgress].${query}" --output text`,
+            },
+            {
+                key: "appRunner.adopt.postgresIngressRuleIds.connector",
+                reason: 'the adopted group sg-0e4cc786d9053f05f may already have "5432 from connector"; set its sgr- id, or "create" if it has none',
+                confirm: `aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-0e4cc786d9053f05f --query "SecurityGroupRules[?!IsEgress && FromPort<=\`5432\` && ToPort>=\`5432\`].${query}" --output text`,
+            },
+        ]);
+    });
+
+    it("a placeholder says to replace it; a rule id under a listed key is listed once", () => {
+        const items = unconfirmedValues(
+            prodConfig((c) => (c.unverified = [{ key: "appRunner.adopt", reason: "ids not checked", confirm: "aws apprunner list-vpc-connectors" }])),
+        );
+        assert.deepStrictEqual(
+            items.filter((u) => u.key.startsWith("appRunner")),
+            [{ key: "appRunner.adopt", reason: "ids not checked", confirm: "aws apprunner list-vpc-connectors" }],
+        );
+        assert.deepStrictEqual(
+            items.find((u) => u.key === "ecs.vpcId"),
+            { key: "ecs.vpcId", reason: "holds a placeholder of zeros", confirm: "replace it with the live value" },
+        );
+    });
+
+    it("asks for a postgres rule id per existing source only while the postgres group is adopted", () => {
+        const keys = (edit: (c: Record<string, any>) => void) =>
+            unconfirmedValues(
+                prodConfig((c) => {
+                    c.unverified = [];
+                    edit(c);
+                }),
+            )
+                .map((u) => u.key)
+                .filter((key) => key.startsWith("appRunner"));
+        // A CIDR source exists already; without the adopted connector group, only the CIDR's rule may.
+        assert.deepStrictEqual(
+            keys((c) => {
+                delete c.appRunner.adopt.connectorSecurityGroupId;
+                c.appRunner.dataStores.cidrSources = { vpn: "10.8.0.0/16" };
+            }),
+            ["appRunner.adopt.postgresIngressRuleIds.vpn"],
+        );
+        assert.deepStrictEqual(
+            keys((c) => delete c.appRunner.adopt.postgresSecurityGroupId),
+            ["appRunner.adopt.connectorEgressRuleId"],
+        );
+    });
+
+    it("asks for no rule id when appRunner is absent, or decommissioned with its groups still adopted", () => {
+        const ecsOnly = prodConfig((c) => {
+            c.unverified = [];
+            delete c.appRunner;
+        });
+        assert.deepStrictEqual(
+            unconfirmedValues(ecsOnly).map((u) => u.key),
+            ["ecs.vpcId", "ecs.subnetIds.0", "ecs.subnetIds.1", "ecs.api.image"],
+        );
+        const decommissioned = prodConfig((c) => {
+            c.unverified = [];
+            Object.assign(c.appRunner, { enabled: false, decommission: true });
+        });
+        assert.deepStrictEqual(
+            unconfirmedValues(decommissioned).filter((u) => u.key.startsWith("appRunner")),
+            [],
+        );
+    });
+
     it("warns in a preview and throws one line, naming every key, during an update", () => {
         const items = unconfirmedValues(prodConfig());
         const warnings: string[] = [];
@@ -71,6 +145,14 @@ describe("unconfirmed values", () => {
                 return true;
             },
         );
+        const two = [
+            { key: "ecs.vpcId", reason: "r", confirm: "c" },
+            { key: "ecs.api.image", reason: "r", confirm: "c" },
+        ];
+        assert.throws(() => gateUnconfirmed(two, { preview: false, warn: () => undefined }), {
+            message:
+                "pulumi up refused: 2 unconfirmed value(s): egress-remediation:ecs.vpcId, egress-remediation:ecs.api.image; `pulumi preview` or `npm run plan` prints the command that confirms each",
+        });
         gateUnconfirmed([], { preview: false, warn: () => assert.fail("nothing to warn about") });
     });
 
