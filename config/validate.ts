@@ -83,7 +83,8 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
         const [top, ...rest] = issue.path.map(String);
         const key = `${PROJECT}:${top}${rest.length ? "." + rest.join(".") : ""}`;
         const got = valueAt(raw, issue.path);
-        const hidden = mustNotEcho(issue.path.map(String), got, secretKeys);
+        // An unknown-key line names the keys and never prints the object, so its values cannot leak.
+        const hidden = mustNotEcho(issue.path.map(String), issue.code === "unrecognized_keys" ? undefined : got, secretKeys);
         problems.push(`${key} ${(!hidden && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, hidden)}`);
     }
     return { ok: false, problems };
@@ -99,15 +100,20 @@ const SCHEMA_FIELD = /^[a-z][A-Za-z0-9]*$/;
 const SECRET_BEARING = new Set(["env", "secrets", "secretValues"]);
 
 /**
- * Whether an error line must say `[secret]` instead of the value: under a key set with --secret,
- * inside env or secrets maps, under a secret-looking name, or when the value itself looks like a
- * credential or a random token. Errors are printed by CI and pasted into tickets.
+ * Whether an error line must say `[secret]` instead of `value` (what the line would print; undefined when it
+ * prints nothing of it): under a key set with --secret, inside env or secrets maps, under a secret-looking
+ * name, or when a string anywhere in the value looks like a credential or a random token. Errors are
+ * printed by CI and pasted into tickets.
  */
 export function mustNotEcho(path: readonly string[], value: unknown, secretKeys: ReadonlySet<string> = new Set()): boolean {
     if (secretKeys.has(path[0]) || path.some((p) => SECRET_BEARING.has(p) || (!SCHEMA_FIELD.test(p) && secretNameReason(p) !== undefined))) return true;
-    // Leaves only: an object's own error (an unknown key) never prints its values.
-    const leaves = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-    return leaves.some((text) => credentialValueReason(text) !== undefined || looksRandom(text));
+    return stringsIn(value).some((text) => credentialValueReason(text) !== undefined || looksRandom(text));
+}
+
+/** Every string in a value at any depth: what the error line prints of it (`tags: [["postgresql://u:pw@…"]]`). */
+function stringsIn(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    return value !== null && typeof value === "object" ? Object.values(value).flatMap(stringsIn) : [];
 }
 
 /** The key inside this project's namespace (`egress-remediation:ecs` → `ecs`), or undefined for other namespaces. */

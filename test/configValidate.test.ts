@@ -111,9 +111,28 @@ describe("mustNotEcho", () => {
         assert.strictEqual(mustNotEcho(path, [8080, "sandbox-broker"]), false);
     });
 
-    it("an object's own error never prints its values, so its values do not hide it", () => {
-        assert.strictEqual(mustNotEcho(["appRunner", "service"], { name: URL_WITH_PASSWORD }), false);
-        assert.strictEqual(mustNotEcho(["appRunner", "service", "port"], 8080), false);
+    it("hides a credential at any depth of an object or a nested list, and nothing when the line prints no value", () => {
+        const path = ["ecs", "worker", "command"];
+        assert.strictEqual(mustNotEcho(path, { db: URL_WITH_PASSWORD }), true);
+        assert.strictEqual(mustNotEcho(path, [[URL_WITH_PASSWORD]]), true);
+        assert.strictEqual(mustNotEcho(path, { db: ["sandbox-broker"], port: 8080, none: null }), false);
+        assert.strictEqual(mustNotEcho(path, undefined), false);
+    });
+
+    it("a wrong type never prints a password inside the object or list it got", () => {
+        assert.deepStrictEqual(
+            prodWith((c) => (c.ecs.worker.command = { db: URL_WITH_PASSWORD })),
+            ["egress-remediation:ecs.worker.command must be array; got [secret]"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.tags = [[URL_WITH_PASSWORD]])),
+            ["egress-remediation:tags must be record; got [secret]"],
+        );
+    });
+
+    it("an unknown key keeps its hint beside a random-looking value, which its line never prints", () => {
+        const [problem] = prodWith((c) => Object.assign(c.appRunner.service, { name: RANDOM_TOKEN, imagee: "x" }));
+        assert.match(problem, /^egress-remediation:appRunner\.service has unknown key "imagee" \(did you mean "image"\?\); allowed: name, image, port, /);
     });
 });
 
