@@ -15,7 +15,7 @@ const CANARY = "s3cr3t-CANARY-4f9QzL7xW2kP8vN1";
 
 describe("secret detection", () => {
     it("splits names into words whatever the spelling", () => {
-        for (const name of ["apiKey", "API_KEY", "api-key", "api.key"]) assert.deepStrictEqual(nameWords(name), ["API", "KEY"], name);
+        for (const name of ["apiKey", "API_KEY", "api-key", "api.key", "_api_key_"]) assert.deepStrictEqual(nameWords(name), ["API", "KEY"], name);
     });
 
     it("flags secret words whole, and the long ones inside other words", () => {
@@ -74,6 +74,13 @@ describe("secret detection", () => {
             "arn:aws:sqs:eu-central-1:905418046272:sandbox-broker-jobs",
             "nerava-backend-production-1",
             "/var/lib/app/data/cache-2026",
+            // Above the entropy bar, but not only token characters (a dot, a colon) at the start, middle or end.
+            "1.2.3-rc.4+build.5678abc",
+            "user@example.com:8443/v2",
+            // Hex at the start only: judged against the 64-letter alphabet, where it is below the bar.
+            "cafe2026-release-build",
+            // An AWS resource id above the bar: random hex, but shown to anyone with read access.
+            "sg-00bc5ec63287eacdd",
         ])
             assert.ok(!looksRandom(plain), plain);
         assert.ok(Math.abs(shannonEntropy("abab") - 1) < 1e-9);
