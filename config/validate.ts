@@ -20,11 +20,29 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
 }
 
+/**
+ * The value an error line prints. An object, or a list holding one, is named by its kind only: its keys
+ * may say what its values are (`command: {DB_PASSWORD: …}`) or be secrets themselves, and no check along
+ * the path can see them. A list of plain values is printed; `mustNotEcho` has judged each string in it.
+ */
 function show(value: unknown, secret: boolean): string {
     if (secret) return "[secret]";
     if (value === undefined) return "nothing";
+    if (Array.isArray(value) && value.some((item) => item !== null && typeof item === "object")) return `a list of ${value.length}`;
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) return "an object";
     const text = JSON.stringify(value);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A key the user chose, as an error line prints it: `[secret]` when it looks like a credential or a token. */
+function showKey(key: string): string {
+    return credentialValueReason(key) !== undefined || looksRandom(key) ? "[secret]" : key;
+}
+
+/** A schema message that quotes the value (`image "…" has no tag`), with the value hidden when it must be. */
+function withoutValue(message: string, got: unknown, secret: boolean): string {
+    if (!secret || typeof got !== "string" || got.trim() === "") return message;
+    return message.split(got).join("[secret]").split(got.trim()).join("[secret]");
 }
 
 function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): string {
@@ -32,7 +50,7 @@ function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): 
         case "invalid_type":
             return got === undefined ? `is required (expected ${issue.expected})` : `must be ${issue.expected}; got ${show(got, secret)}`;
         case "unrecognized_keys":
-            return `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+            return `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${showKey(k)}"`).join(", ")}`;
         case "invalid_value":
             return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}; got ${show(got, secret)}`;
         case "too_small":
@@ -47,24 +65,29 @@ function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): 
         case "invalid_key":
             // The key is the last part of the line's path; the value under it says nothing about what is wrong.
             return `is not an allowed key: ${issue.issues.map((inner) => inner.message).join("; ")}`;
-        case "custom":
-            return /; got /.test(issue.message) ? issue.message : `${issue.message}; got ${show(got, secret)}`;
+        case "custom": {
+            const message = withoutValue(issue.message, got, secret);
+            return /; got /.test(message) ? message : `${message}; got ${show(got, secret)}`;
+        }
         default:
-            return `${issue.message.replace(/^Invalid (input|string): /, "")}; got ${show(got, secret)}`;
+            return `${withoutValue(issue.message, got, secret).replace(/^Invalid (input|string): /, "")}; got ${show(got, secret)}`;
     }
 }
 
 /**
  * Validates the project's namespaced config (`egress-remediation:<key>` → parsed JSON value).
  * Reports every problem at once, one line each: the full key, what is wrong, the value given.
- * Values under keys in `secretKeys` are never echoed.
+ * Values under keys in `secretKeys` or that look like credentials are never echoed, nor are keys that do;
+ * lists and objects are named by their kind, never printed.
  */
 export function validateStackConfig(raw: Record<string, unknown>, secretKeys: ReadonlySet<string> = new Set()): ValidationResult {
     const problems: string[] = [];
     for (const key of Object.keys(raw)) {
         if (!TOP_LEVEL_KEYS.includes(key)) {
             const guess = closest(key, TOP_LEVEL_KEYS);
-            problems.push(`${PROJECT}:${key} is not a known key${guess ? ` (did you mean ${PROJECT}:${guess}?)` : ""}; allowed: ${TOP_LEVEL_KEYS.join(", ")}`);
+            problems.push(
+                `${PROJECT}:${showKey(key)} is not a known key${guess ? ` (did you mean ${PROJECT}:${guess}?)` : ""}; allowed: ${TOP_LEVEL_KEYS.join(", ")}`,
+            );
         }
     }
     const parsed = stackConfigSchema.safeParse(raw);
@@ -80,11 +103,12 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
         return { ok: true, config: parsed.data };
     }
     for (const issue of parsed.success ? [] : parsed.error.issues) {
-        const [top, ...rest] = issue.path.map(String);
-        const key = `${PROJECT}:${top}${rest.length ? "." + rest.join(".") : ""}`;
+        const path = issue.path.map(String);
+        const key = `${PROJECT}:${path.map(showKey).join(".")}`;
         const got = valueAt(raw, issue.path);
         // An unknown-key line names the keys and never prints the object, so its values cannot leak.
-        const hidden = mustNotEcho(issue.path.map(String), issue.code === "unrecognized_keys" ? undefined : got, secretKeys);
+        const keys = issue.code === "unrecognized_keys" ? [...path, ...issue.keys] : path;
+        const hidden = keys.some((k) => showKey(k) !== k) || mustNotEcho(path, issue.code === "unrecognized_keys" ? undefined : got, secretKeys);
         problems.push(`${key} ${(!hidden && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, hidden)}`);
     }
     return { ok: false, problems };

@@ -130,6 +130,59 @@ describe("mustNotEcho", () => {
         );
     });
 
+    it("names an object, or a list holding one, by its kind: its keys say what its values are", () => {
+        assert.deepStrictEqual(
+            prodWith((c) => (c.ecs.worker.command = { DB_PASSWORD: "hunter2" })),
+            ["egress-remediation:ecs.worker.command must be array; got an object"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.appRunner.service.port = { [URL_WITH_PASSWORD]: 1 })),
+            ["egress-remediation:appRunner.service.port must be number; got an object"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.ecs.worker.command = "worker")),
+            ['egress-remediation:ecs.worker.command must be array; got "worker"'],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.tags = [{ team: "platform" }, "x"])),
+            ["egress-remediation:tags must be record; got a list of 2"],
+        );
+        assert.deepStrictEqual(
+            prodWith((c) => (c.tags = ["team", 1])),
+            ['egress-remediation:tags must be record; got ["team",1]'],
+        );
+    });
+
+    it("hides a key the user chose when it is a credential or a token, wherever the line names it", () => {
+        const lines = [
+            ...prodWith((c) => (c.tags = { [RANDOM_TOKEN]: 5 })),
+            ...prodWith((c) => (c.appRunner.service.env = { [URL_WITH_PASSWORD]: 5 })),
+            ...prodWith((c) => (c.appRunner.network.subnetAzs = { [RANDOM_TOKEN]: "us-east-1a" })),
+            ...prodWith((c) => (c.appRunner.service[URL_WITH_PASSWORD] = "x")),
+            ...prodWith((c) => (c[RANDOM_TOKEN] = 1)),
+        ];
+        assert.deepStrictEqual(lines, [
+            "egress-remediation:tags.[secret] must be string; got [secret]",
+            "egress-remediation:appRunner.service.env.[secret] must be string; got [secret]",
+            "egress-remediation:appRunner.network.subnetAzs.[secret] is not an allowed key: must look like subnet-0123456789abcdef0",
+            'egress-remediation:appRunner.service has unknown key "[secret]"',
+            "egress-remediation:[secret] is not a known key; allowed: appRunner, ecs, tags, unverified, secretValues",
+        ]);
+        assert.deepStrictEqual(
+            prodWith((c) => (c.tags = { team: 5 })),
+            ["egress-remediation:tags.team must be string; got 5"],
+        );
+    });
+
+    it("hides the value inside a schema message that quotes it, under a key set with --secret", () => {
+        const image = "registry.example.com/private-image";
+        const edit = (c: Record<string, any>) => (c.appRunner.service.image = image);
+        const [hidden] = prodWith(edit, ["appRunner"]);
+        assert.ok(!hidden.includes("private-image"), hidden);
+        assert.match(hidden, /^egress-remediation:appRunner\.service\.image must pin a tag or digest: image "\[secret\]" has no tag/);
+        assert.match(prodWith(edit)[0], /image "registry\.example\.com\/private-image" has no tag/);
+    });
+
     it("an unknown key keeps its hint beside a random-looking value, which its line never prints", () => {
         const [problem] = prodWith((c) => Object.assign(c.appRunner.service, { name: RANDOM_TOKEN, imagee: "x" }));
         assert.match(problem, /^egress-remediation:appRunner\.service has unknown key "imagee" \(did you mean "image"\?\); allowed: name, image, port, /);
