@@ -39,13 +39,17 @@ function showKey(key: string): string {
     return credentialValueReason(key) !== undefined || looksRandom(key) ? "[secret]" : key;
 }
 
-/** A schema message that quotes the value (`image "…" has no tag`), with the value hidden when it must be. */
-function withoutValue(message: string, got: unknown, secret: boolean): string {
-    if (!secret || typeof got !== "string" || got.trim() === "") return message;
+/**
+ * A schema message that quotes the value (`image "…" has no tag`), with the value hidden when it is
+ * secret itself: set with --secret, or a credential or token. A message quoting a value only because it
+ * sits in a secrets map quotes a reference (`secretValues.NAME`), which the schema checked is one.
+ */
+function withoutValue(message: string, got: unknown, quotedIsSecret: boolean): string {
+    if (!quotedIsSecret || typeof got !== "string" || got.trim() === "") return message;
     return message.split(got).join("[secret]").split(got.trim()).join("[secret]");
 }
 
-function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): string {
+function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean, quotedIsSecret: boolean): string {
     switch (issue.code) {
         case "invalid_type":
             return got === undefined ? `is required (expected ${issue.expected})` : `must be ${issue.expected}; got ${show(got, secret)}`;
@@ -66,11 +70,11 @@ function describeIssue(issue: z.core.$ZodIssue, got: unknown, secret: boolean): 
             // The key is the last part of the line's path; the value under it says nothing about what is wrong.
             return `is not an allowed key: ${issue.issues.map((inner) => inner.message).join("; ")}`;
         case "custom": {
-            const message = withoutValue(issue.message, got, secret);
+            const message = withoutValue(issue.message, got, quotedIsSecret);
             return /; got /.test(message) ? message : `${message}; got ${show(got, secret)}`;
         }
         default:
-            return `${withoutValue(issue.message, got, secret).replace(/^Invalid (input|string): /, "")}; got ${show(got, secret)}`;
+            return `${withoutValue(issue.message, got, quotedIsSecret).replace(/^Invalid (input|string): /, "")}; got ${show(got, secret)}`;
     }
 }
 
@@ -109,7 +113,8 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
         // An unknown-key line names the keys and never prints the object, so its values cannot leak.
         const keys = issue.code === "unrecognized_keys" ? [...path, ...issue.keys] : path;
         const hidden = keys.some((k) => showKey(k) !== k) || mustNotEcho(path, issue.code === "unrecognized_keys" ? undefined : got, secretKeys);
-        problems.push(`${key} ${(!hidden && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, hidden)}`);
+        const quotedIsSecret = secretKeys.has(path[0]) || mustNotEcho([], got);
+        problems.push(`${key} ${(!hidden && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, hidden, quotedIsSecret)}`);
     }
     return { ok: false, problems };
 }
