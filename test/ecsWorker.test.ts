@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as aws from "@pulumi/aws";
 import { EcsWorker, EcsWorkerArgs, ecsWorkerProblems, workerDesiredCount } from "../components/ecsWorker";
 import { ECS_SERVICE } from "../components/liveProperties";
 import { underMocks } from "./harness";
@@ -110,5 +111,168 @@ describe("EcsWorker", () => {
         assert.strictEqual(problems.length, 2);
         assert.match(problems[0], /^`api.image` must pin a tag or digest: image "repo\/api:latest" uses the moving tag :latest/);
         assert.match(problems[1], /^`worker.image` must pin a tag or digest: image "repo\/api" has no tag/);
+    });
+});
+
+describe("EcsWorker resources", () => {
+    it("registers every resource as a child of the component, so its URN and deletion follow the component", async () => {
+        const withAll: EcsWorkerArgs = {
+            ...args,
+            createCluster: true,
+            api: {
+                ...args.api,
+                secrets: { DB_PASSWORD: "arn:aws:ssm:eu-central-1:905418046272:parameter/sandbox-broker/prod/DB_PASSWORD" },
+                loadBalancer: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc", healthCheckGracePeriodSeconds: 60, securityGroupId: "sg-0abc0abc0abc0abc2" },
+            },
+        };
+        const { mocks } = await underMocks(() => new EcsWorker("w", withAll));
+        const children = mocks.resources.filter((r) => r.custom).map((r) => r.name);
+        assert.ok(children.includes("w-cluster") && children.includes("w-tasks-from-lb") && children.includes("w-read-secrets"), children.join(", "));
+        for (const name of children) {
+            assert.match(mocks.optionsOf(name).urn, /::egress-remediation:ecs:EcsWorker\$aws:/, name);
+        }
+    });
+
+    it("creates the cluster with Container Insights only when asked, under the configured name", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, createCluster: true }));
+        const cluster = mocks.named("w-cluster");
+        assert.deepStrictEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+        assert.strictEqual(cluster.inputs.name, "sandbox-broker-cluster");
+        assert.strictEqual(mocks.named("w-api").inputs.cluster, cluster.state.arn);
+    });
+
+    it("gives the tasks one security group in the VPC whose only rule lets them reach anything outbound", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        const sg = mocks.named("w-tasks-sg");
+        assert.deepStrictEqual(
+            [sg.inputs.vpcId, sg.inputs.description, sg.inputs.tags],
+            ["vpc-0abc0abc0abc0abc0", "sandbox-broker API and worker tasks", { Name: "sandbox-broker-tasks" }],
+        );
+        const egress = mocks.named("w-tasks-egress").inputs;
+        assert.deepStrictEqual(
+            [egress.securityGroupId, egress.ipProtocol, egress.cidrIpv4, egress.description],
+            [sg.id, "-1", "0.0.0.0/0", "tasks reach ECR, logs and their dependencies"],
+        );
+        assert.ok(!mocks.resources.some((r) => r.name === "w-tasks-from-lb"));
+        for (const name of ["w-api", "w-worker"]) {
+            assert.deepStrictEqual(
+                mocks.named(name).inputs.networkConfiguration,
+                { subnets: ["subnet-0abc0abc0abc0abc1"], securityGroups: [sg.id], assignPublicIp: false },
+                name,
+            );
+        }
+        const { mocks: publicIp } = await underMocks(() => new EcsWorker("w", { ...args, assignPublicIp: true }));
+        assert.strictEqual((publicIp.named("w-worker").inputs.networkConfiguration as { assignPublicIp: boolean }).assignPublicIp, true);
+    });
+
+    it("opens the container port over TCP to the load balancer's group only, and the API waits for that rule", async () => {
+        const lb = { targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc", healthCheckGracePeriodSeconds: 60, securityGroupId: "sg-0abc0abc0abc0abc2" };
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, api: { ...args.api, loadBalancer: lb } }));
+        const rule = mocks.named("w-tasks-from-lb").inputs;
+        assert.deepStrictEqual(
+            [rule.securityGroupId, rule.ipProtocol, rule.fromPort, rule.toPort, rule.description],
+            [mocks.named("w-tasks-sg").id, "tcp", 8080, 8080, "API traffic from its load balancer"],
+        );
+        const ruleUrn = mocks.optionsOf("w-tasks-from-lb").urn;
+        assert.ok(mocks.optionsOf("w-api").dependencies.includes(ruleUrn));
+        assert.ok(!mocks.optionsOf("w-worker").dependencies.includes(ruleUrn));
+    });
+
+    it("lets only ECS tasks assume the execution role, with AWS's task execution policy attached", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        assert.deepStrictEqual(JSON.parse(mocks.named("w-execution-role").inputs.assumeRolePolicy as string), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        });
+        const attachment = mocks.named("w-execution-policy").inputs;
+        assert.strictEqual(attachment.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
+        assert.strictEqual(attachment.role, mocks.named("w-execution-role").state.name);
+        for (const name of ["w-api-task", "w-worker-task"]) assert.strictEqual(mocks.named(name).inputs.executionRoleArn, mocks.named("w-execution-role").state.arn);
+    });
+
+    it("defines Fargate tasks in awsvpc mode, 512 CPU and 1024 MiB unless the spec sizes them, logging to CloudWatch", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, worker: { ...args.worker, cpu: 1024, memory: 4096 } }));
+        const api = mocks.named("w-api-task").inputs;
+        const worker = mocks.named("w-worker-task").inputs;
+        assert.deepStrictEqual([api.family, api.requiresCompatibilities, api.networkMode, api.cpu, api.memory], ["sandbox-broker", ["FARGATE"], "awsvpc", "512", "1024"]);
+        assert.deepStrictEqual([worker.family, worker.cpu, worker.memory], ["sandbox-broker-worker", "1024", "4096"]);
+        const [container] = JSON.parse(api.containerDefinitions as string);
+        assert.strictEqual(container.essential, true);
+        assert.strictEqual(container.command, undefined);
+        assert.deepStrictEqual(container.logConfiguration, {
+            logDriver: "awslogs",
+            options: { "awslogs-group": "/ecs/sandbox-broker-api", "awslogs-region": "eu-central-1", "awslogs-stream-prefix": "api" },
+        });
+    });
+
+    it("keeps logs 30 days unless configured, on both log groups", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", args));
+        const { mocks: week } = await underMocks(() => new EcsWorker("w", { ...args, logRetentionDays: 7 }));
+        for (const name of ["w-api-logs", "w-worker-logs"]) {
+            assert.strictEqual(mocks.named(name).inputs.retentionInDays, 30, name);
+            assert.strictEqual(week.named(name).inputs.retentionInDays, 7, name);
+        }
+    });
+
+    it("runs each service at its own desired count, rolling back a failed deployment by itself", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, worker: { ...args.worker, stopped: true } }));
+        assert.deepStrictEqual([mocks.named("w-api").inputs.name, mocks.named("w-api").inputs.desiredCount], ["sandbox-broker", 2]);
+        assert.deepStrictEqual([mocks.named("w-worker").inputs.name, mocks.named("w-worker").inputs.desiredCount], ["sandbox-broker-worker", 0]);
+        for (const name of ["w-api", "w-worker"]) {
+            assert.deepStrictEqual(mocks.named(name).inputs.deploymentCircuitBreaker, { enable: true, rollback: true }, name);
+        }
+    });
+
+    it("adopts each live service by cluster/name and each log group by name, only where asked", async () => {
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, adopt: { workerService: true, apiLogGroup: true } }));
+        assert.strictEqual(mocks.named("w-worker").importId, "sandbox-broker-cluster/sandbox-broker-worker");
+        assert.strictEqual(mocks.named("w-api-logs").importId, "/ecs/sandbox-broker-api");
+        assert.strictEqual(mocks.named("w-api").importId, undefined);
+        assert.strictEqual(mocks.named("w-worker-logs").importId, undefined);
+    });
+
+    it("starts tasks only after permissions the caller names (secrets created elsewhere) exist", async () => {
+        const { mocks } = await underMocks(() => {
+            const policy = new aws.iam.RolePolicy("elsewhere-read", { role: "elsewhere", policy: "{}" });
+            return new EcsWorker("w", { ...args, secretsReady: [policy] });
+        });
+        const ready = mocks.optionsOf("elsewhere-read").urn;
+        for (const name of ["w-api-task", "w-worker-task", "w-api", "w-worker"]) {
+            assert.ok(mocks.optionsOf(name).dependencies.includes(ready), name);
+        }
+    });
+
+    it("uses a pinned valueFrom as given instead of resolving the reference", async () => {
+        const pinned = "arn:aws:secretsmanager:eu-central-1:905418046272:secret:sandbox-broker/prod/DB_PASSWORD-Zz9Yy8";
+        const spec = { ...args.api, secrets: { DB_PASSWORD: "sandbox-broker/prod/DB_PASSWORD" }, valueFrom: { DB_PASSWORD: pinned } };
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, api: spec }));
+        const [container] = JSON.parse(mocks.named("w-api-task").inputs.containerDefinitions as string);
+        assert.deepStrictEqual(container.secrets, [{ name: "DB_PASSWORD", valueFrom: pinned }]);
+    });
+});
+
+describe("EcsWorker problems", () => {
+    it("accepts the example args, a worker without its own image included", () => {
+        assert.deepStrictEqual(ecsWorkerProblems(args), []);
+    });
+
+    it("accepts a desired count of 0 and refuses a negative or fractional one, naming the key", () => {
+        assert.deepStrictEqual(ecsWorkerProblems({ ...args, api: { ...args.api, desiredCount: 0 }, worker: { ...args.worker, desiredCount: 0 } }), []);
+        assert.deepStrictEqual(ecsWorkerProblems({ ...args, api: { ...args.api, desiredCount: -1 }, worker: { ...args.worker, desiredCount: 1.5 } }), [
+            "`api.desiredCount` must be a whole number ≥ 0; got -1",
+            "`worker.desiredCount` must be a whole number ≥ 0; got 1.5",
+        ]);
+    });
+
+    it("refuses to construct with every problem in one message and registers no resource", async () => {
+        const bad = { ...args, api: { ...args.api, desiredCount: -1 }, worker: { ...args.worker, image: "repo/api:latest" } };
+        const { mocks } = await underMocks(() => assert.throws(() => new EcsWorker("w", bad), (e: Error) => {
+            assert.strictEqual(
+                e.message,
+                "EcsWorker w: `worker.image` must pin a tag or digest: image \"repo/api:latest\" uses the moving tag :latest; pin a release tag or a sha256 digest; `api.desiredCount` must be a whole number ≥ 0; got -1",
+            );
+            return true;
+        }));
+        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
     });
 });
