@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { AppRunnerService, AppRunnerServiceArgs, appRunnerServiceProblems } from "../components/appRunnerService";
+import * as aws from "@pulumi/aws";
+import { AppRunnerService, AppRunnerServiceArgs, appRunnerServiceProblems, STORED_VALUES_REVISION } from "../components/appRunnerService";
+import { APP_RUNNER_SERVICE } from "../components/liveProperties";
 import { underMocks } from "./harness";
 
 const good: AppRunnerServiceArgs = {
@@ -10,6 +12,8 @@ const good: AppRunnerServiceArgs = {
     healthCheck: { protocol: "HTTP", path: "/health", interval: 10, timeout: 10, unhealthyThreshold: 10 },
     secrets: { DATABASE_URL: "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL" },
 };
+
+const STORED = "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/TOKEN-Qw12Er";
 
 describe("AppRunnerService", () => {
     it("accepts the remediated prod settings", () => {
@@ -106,5 +110,131 @@ describe("AppRunnerService", () => {
         const scaling = mocks.named("app-autoscaling");
         assert.strictEqual(scaling.inputs.maxSize, 3);
         assert.strictEqual(mocks.named("app-service").inputs.autoScalingConfigurationArn, scaling.state.arn);
+    });
+});
+
+describe("AppRunnerService resources", () => {
+    const sourceOf = (mocks: { named(n: string): { inputs: Record<string, unknown> } }) => mocks.named("app-service").inputs.sourceConfiguration as any;
+
+    it("registers every resource as a child of the component", async () => {
+        const { mocks } = await underMocks(
+            () => new AppRunnerService("app", { ...good, storedSecrets: { TOKEN: STORED }, autoScaling: { minSize: 1, maxSize: 3, maxConcurrency: 80 } }),
+        );
+        const names = mocks.resources.filter((r) => r.custom).map((r) => r.name);
+        assert.deepStrictEqual(names.sort(), ["app-access-ecr", "app-access-role", "app-autoscaling", "app-instance-role", "app-read-secrets", "app-read-stored-secrets", "app-service"]);
+        for (const name of names) assert.match(mocks.optionsOf(name).urn, /::egress-remediation:apprunner:AppRunnerService\$aws:/, name);
+    });
+
+    it("names the auto-scaling configuration after the service within App Runner's 32 characters, with the given bounds", async () => {
+        const serviceName = "nerava-backend-with-a-long-service-name";
+        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, serviceName, autoScaling: { minSize: 2, maxSize: 5, maxConcurrency: 80 } }));
+        const scaling = mocks.named("app-autoscaling").inputs;
+        assert.deepStrictEqual(
+            [scaling.autoScalingConfigurationName, scaling.minSize, scaling.maxSize, scaling.maxConcurrency],
+            [`${serviceName}-as`.slice(0, 32), 2, 5, 80],
+        );
+        assert.strictEqual((scaling.autoScalingConfigurationName as string).length, 32);
+        assert.deepStrictEqual(mocks.optionsOf("app-service").ignoreChanges, [...APP_RUNNER_SERVICE.leftAlone]);
+        const { mocks: none } = await underMocks(() => new AppRunnerService("app", good));
+        assert.deepStrictEqual(none.optionsOf("app-service").ignoreChanges, [...APP_RUNNER_SERVICE.leftAlone, "autoScalingConfigurationArn"]);
+    });
+
+    it("deploys the pinned image from private ECR on port 8000 by default, only when `pulumi up` says so", async () => {
+        const { mocks } = await underMocks(() => new AppRunnerService("app", good));
+        const source = sourceOf(mocks);
+        assert.strictEqual(mocks.named("app-service").inputs.serviceName, "nerava-backend");
+        assert.strictEqual(source.autoDeploymentsEnabled, false);
+        assert.strictEqual(source.authenticationConfiguration.accessRoleArn, mocks.named("app-access-role").state.arn);
+        assert.deepStrictEqual([source.imageRepository.imageIdentifier, source.imageRepository.imageRepositoryType], [good.image, "ECR"]);
+        assert.strictEqual(source.imageRepository.imageConfiguration.port, "8000");
+        const image = "public.ecr.aws/nginx/nginx:1.27";
+        const { mocks: pub } = await underMocks(() => new AppRunnerService("app", { ...good, image, port: 8080 }));
+        assert.deepStrictEqual([sourceOf(pub).imageRepository.imageRepositoryType, sourceOf(pub).imageRepository.imageConfiguration.port], ["ECR_PUBLIC", "8080"]);
+    });
+
+    it("uses a given access role instead of creating one", async () => {
+        const accessRoleArn = "arn:aws:iam::566287346479:role/service-role/AppRunnerECRAccessRole";
+        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, accessRoleArn }));
+        assert.strictEqual(sourceOf(mocks).authenticationConfiguration.accessRoleArn, accessRoleArn);
+        assert.ok(!mocks.resources.some((r) => r.name === "app-access-role" || r.name === "app-access-ecr"));
+    });
+
+    it("lets App Runner's build service assume the access role and its tasks assume the instance role", async () => {
+        const { mocks } = await underMocks(() => new AppRunnerService("app", good));
+        const trust = (service: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+        const access = mocks.named("app-access-role").inputs;
+        const instance = mocks.named("app-instance-role").inputs;
+        assert.deepStrictEqual(JSON.parse(access.assumeRolePolicy as string), trust("build.apprunner.amazonaws.com"));
+        assert.deepStrictEqual(JSON.parse(instance.assumeRolePolicy as string), trust("tasks.apprunner.amazonaws.com"));
+        assert.deepStrictEqual([access.description, instance.description], ["App Runner pulls images from ECR", "App Runner service instances: read configured secrets"]);
+        assert.strictEqual(mocks.named("app-access-ecr").inputs.role, mocks.named("app-access-role").state.name);
+        assert.strictEqual(mocks.named("app-read-secrets").inputs.role, mocks.named("app-instance-role").id);
+        assert.strictEqual(JSON.parse(mocks.named("app-read-secrets").inputs.policy as string).Version, "2012-10-17");
+        const service = mocks.named("app-service").inputs;
+        assert.strictEqual((service.instanceConfiguration as any).instanceRoleArn, mocks.named("app-instance-role").state.arn);
+        assert.deepStrictEqual({ ...(service.instanceConfiguration as any), instanceRoleArn: undefined }, { cpu: "1024", memory: "2048", instanceRoleArn: undefined });
+    });
+
+    it("reads SSM parameters with ssm:GetParameters, and creates no policy when no secret is configured", async () => {
+        const ssm = "arn:aws:ssm:us-east-1:566287346479:parameter/nerava/prod/SENTRY_DSN";
+        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, secrets: { SENTRY_DSN: ssm } }));
+        assert.deepStrictEqual(JSON.parse(mocks.named("app-read-secrets").inputs.policy as string).Statement, [
+            { Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [ssm] },
+        ]);
+        assert.strictEqual(sourceOf(mocks).imageRepository.imageConfiguration.runtimeEnvironmentSecrets.SENTRY_DSN, ssm);
+        const { mocks: none } = await underMocks(() => new AppRunnerService("app", { ...good, secrets: undefined }));
+        assert.ok(!none.resources.some((r) => r.name === "app-read-secrets" || r.name === "app-read-stored-secrets"));
+        assert.deepStrictEqual(sourceOf(none).imageRepository.imageConfiguration.runtimeEnvironmentSecrets, {});
+    });
+
+    it("injects stored secrets, lets the instance role read them, and redeploys when their revision changes", async () => {
+        const { mocks } = await underMocks(
+            () => new AppRunnerService("app", { ...good, env: { LOG_LEVEL: "info" }, storedSecrets: { TOKEN: STORED }, storedSecretsRevision: "r1" }),
+        );
+        const config = sourceOf(mocks).imageRepository.imageConfiguration;
+        assert.deepStrictEqual(config.runtimeEnvironmentVariables, { LOG_LEVEL: "info", [STORED_VALUES_REVISION]: "r1" });
+        assert.strictEqual(config.runtimeEnvironmentSecrets.TOKEN, STORED);
+        const stored = mocks.named("app-read-stored-secrets").inputs;
+        assert.strictEqual(stored.role, mocks.named("app-instance-role").id);
+        assert.deepStrictEqual(JSON.parse(stored.policy as string), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [STORED] }],
+        });
+        assert.ok(mocks.optionsOf("app-service").dependencies.includes(mocks.optionsOf("app-read-stored-secrets").urn));
+        const { mocks: plain } = await underMocks(() => new AppRunnerService("app", good));
+        assert.deepStrictEqual(sourceOf(plain).imageRepository.imageConfiguration.runtimeEnvironmentVariables, {});
+    });
+
+    it("deploys after the resources that give stored secrets their values", async () => {
+        const { mocks } = await underMocks(() => {
+            const version = new aws.secretsmanager.SecretVersion("token-value", { secretId: STORED, secretString: "x" });
+            return new AppRunnerService("app", { ...good, secretsReady: [version] });
+        });
+        assert.ok(mocks.optionsOf("app-service").dependencies.includes(mocks.optionsOf("token-value").urn));
+    });
+
+    it("sends egress through the VPC connector and stays publicly reachable", async () => {
+        const { mocks } = await underMocks(() => new AppRunnerService("app", good));
+        assert.deepStrictEqual(mocks.named("app-service").inputs.networkConfiguration, {
+            egressConfiguration: { egressType: "VPC", vpcConnectorArn: good.vpcConnectorArn },
+            ingressConfiguration: { isPubliclyAccessible: true },
+        });
+    });
+
+    it("adopts the live service by its ARN only when given", async () => {
+        const adoptServiceArn = "arn:aws:apprunner:us-east-1:566287346479:service/nerava-backend/0123456789abcdef";
+        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, adoptServiceArn }));
+        assert.strictEqual(mocks.named("app-service").importId, adoptServiceArn);
+    });
+
+    it("refuses a name in both env and secrets, and construction with problems, before registering anything", async () => {
+        const bad = { ...good, env: { DATABASE_URL: "x", LOG_LEVEL: "info" }, image: "repo/app:latest" };
+        assert.deepStrictEqual(appRunnerServiceProblems({ ...good, env: { DATABASE_URL: "x", LOG_LEVEL: "info" } }), [
+            "`env.DATABASE_URL` is also in secrets; keep it in secrets only",
+        ]);
+        const { mocks } = await underMocks(() =>
+            assert.throws(() => new AppRunnerService("app", bad), (e: Error) => e.message.startsWith("AppRunnerService app: `image` must pin a tag or digest") && e.message.endsWith("; `env.DATABASE_URL` is also in secrets; keep it in secrets only")),
+        );
+        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
     });
 });
