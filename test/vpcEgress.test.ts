@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { planNatPlacement, vpcEgressProblems, VpcEgress } from "../components/vpcEgress";
-import { dependenciesOf, underMocks } from "./harness";
+import { dependenciesOf, promiseOf, underMocks } from "./harness";
 
 const existing = {
     vpcId: "vpc-0070057532e81973b",
@@ -98,5 +98,80 @@ describe("VpcEgress", () => {
         assert.deepStrictEqual(vpcEgressProblems({ connectorName: "c", existing, greenfield: {} }), [
             "exactly one of `existing` and `greenfield` must be given",
         ]);
+    });
+});
+
+describe("VpcEgress resources", () => {
+    it("registers every resource as a child of the component", async () => {
+        const { mocks } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", existing, natMode: "perAz" }));
+        const custom = mocks.resources.filter((r) => r.custom).map((r) => r.name);
+        assert.strictEqual(custom.length, 3 + 2 * 4 + 2);
+        for (const name of custom) assert.match(mocks.optionsOf(name).urn, /::egress-remediation:network:VpcEgress\$aws:/, name);
+    });
+
+    it("single mode: one public NAT with its own EIP, one private table whose default route goes to it, for every connector subnet", async () => {
+        const { mocks, built } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", existing }));
+        const eip = mocks.named("egress-nat-eip");
+        const nat = mocks.named("egress-nat");
+        const table = mocks.named("egress-private-rt");
+        assert.deepStrictEqual(eip.inputs, { domain: "vpc", tags: { Name: "egress-nat" } });
+        assert.deepStrictEqual(nat.inputs, { allocationId: eip.id, subnetId: "subnet-09f0b6b22836f635b", connectivityType: "public", tags: { Name: "egress-nat" } });
+        assert.deepStrictEqual(table.inputs, { vpcId: existing.vpcId, tags: { Name: "egress-private" } });
+        assert.deepStrictEqual(mocks.named("egress-nat-route").inputs, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
+        for (const subnetId of existing.connectorSubnetIds) {
+            assert.deepStrictEqual(mocks.named(`egress-rta-${subnetId}`).inputs, { subnetId, routeTableId: table.id });
+        }
+        assert.deepStrictEqual(await promiseOf(built.natGatewayIds), [nat.id]);
+        assert.deepStrictEqual(await promiseOf(built.natPublicIps), [eip.state.publicIp]);
+        assert.deepStrictEqual(await promiseOf(built.routeTableIds), [table.id]);
+        assert.deepStrictEqual(await promiseOf(built.connectorSubnetIds), existing.connectorSubnetIds);
+        assert.strictEqual(await promiseOf(built.vpcId), existing.vpcId);
+    });
+
+    it("names the connector and its group as configured, in the connector subnets", async () => {
+        const { mocks, built } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", existing }));
+        const group = mocks.named("egress-connector-sg");
+        assert.deepStrictEqual(group.inputs, {
+            vpcId: existing.vpcId,
+            description: "App Runner VPC connector: no ingress, egress to the VPC and through NAT",
+            tags: { Name: "egress-connector-sg" },
+        });
+        assert.strictEqual(mocks.named("egress-connector-egress").inputs.description, "all egress: VPC targets and, via NAT, the internet");
+        const connector = mocks.named("egress-connector");
+        assert.deepStrictEqual([connector.inputs.vpcConnectorName, connector.inputs.subnets], ["c-test", existing.connectorSubnetIds]);
+        assert.strictEqual(await promiseOf(built.connectorArn), connector.state.arn);
+        assert.strictEqual(await promiseOf(built.routedConnectorArn), connector.state.arn);
+        assert.strictEqual(await promiseOf(built.connectorSecurityGroupId), group.id);
+        for (const name of ["egress-connector-sg", "egress-connector-egress", "egress-connector"]) assert.strictEqual(mocks.named(name).importId, undefined, name);
+    });
+
+    it("greenfield: an awsx VPC with public /24 and private /20 subnets and the chosen NAT strategy, the connector in its private subnets", async () => {
+        const { mocks, built } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", greenfield: {}, natMode: "perAz" }));
+        const vpc = mocks.named("egress-vpc");
+        assert.deepStrictEqual(vpc.inputs, {
+            cidrBlock: "10.40.0.0/16",
+            numberOfAvailabilityZones: 2,
+            natGateways: { strategy: "OnePerAz" },
+            subnetStrategy: "Auto",
+            subnetSpecs: [
+                { type: "Public", cidrMask: 24 },
+                { type: "Private", cidrMask: 20 },
+            ],
+            tags: { Name: "egress-vpc" },
+        });
+        assert.match(mocks.optionsOf("egress-vpc").urn, /::egress-remediation:network:VpcEgress\$awsx:ec2:Vpc::egress-vpc$/);
+        const state = vpc.state as { vpcId: string; privateSubnetIds: string[]; natGateways: { id: string }[]; eips: { publicIp: string }[]; routeTables: { id: string }[] };
+        assert.deepStrictEqual(mocks.named("egress-connector").inputs.subnets, state.privateSubnetIds);
+        assert.strictEqual(mocks.named("egress-connector-sg").inputs.vpcId, state.vpcId);
+        assert.deepStrictEqual(await promiseOf(built.natGatewayIds), state.natGateways.map((n) => n.id));
+        assert.deepStrictEqual(await promiseOf(built.natPublicIps), state.eips.map((e) => e.publicIp));
+        assert.deepStrictEqual(await promiseOf(built.routeTableIds), state.routeTables.map((t) => t.id));
+        assert.strictEqual(state.natGateways.length, 2);
+
+        const sized = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", greenfield: { cidrBlock: "10.50.0.0/16", azCount: 3 } }));
+        const inputs = sized.mocks.named("egress-vpc").inputs;
+        assert.deepStrictEqual([inputs.cidrBlock, inputs.numberOfAvailabilityZones, inputs.natGateways], ["10.50.0.0/16", 3, { strategy: "Single" }]);
+        const none = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", greenfield: {}, natMode: "none" }));
+        assert.deepStrictEqual(none.mocks.named("egress-vpc").inputs.natGateways, { strategy: "None" });
     });
 });
