@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { DataStoreAccess, dataStoreAccessProblems } from "../components/dataStoreAccess";
 import { INGRESS_RULE, SECURITY_GROUP } from "../components/liveProperties";
-import { underMocks } from "./harness";
+import { promiseOf, underMocks } from "./harness";
 
 describe("DataStoreAccess", () => {
     it("writes one rule per store and source, each sourced from a security group", async () => {
@@ -73,5 +73,78 @@ describe("DataStoreAccess", () => {
             dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1" }, adopt: { postgresIngressRuleIds: { ecs: "sgr-1" } } })[0],
             /`adopt.postgresIngressRuleIds.ecs` names no source/,
         );
+    });
+});
+
+describe("DataStoreAccess resources and refusals", () => {
+    const args = { vpcId: "vpc-1", sources: { connector: "sg-0000000000000000a" }, redisReplicationGroupId: "nerava-redis" };
+
+    it("registers every resource as a child of the component", async () => {
+        const { mocks } = await underMocks(() => new DataStoreAccess("d", args));
+        const names = mocks.resources.filter((r) => r.custom).map((r) => r.name);
+        assert.deepStrictEqual(names.sort(), ["d-postgres-from-connector", "d-postgres-sg", "d-redis", "d-redis-from-connector", "d-redis-sg"]);
+        for (const name of names) assert.match(mocks.optionsOf(name).urn, /::egress-remediation:data:DataStoreAccess\$aws:/, name);
+    });
+
+    it("creates one group per store in the VPC, named and described for its store", async () => {
+        const { mocks, built } = await underMocks(() => new DataStoreAccess("d", args));
+        assert.deepStrictEqual(mocks.named("d-postgres-sg").inputs, { vpcId: "vpc-1", description: "PostgreSQL: only from named security groups", tags: { Name: "d-postgres-sg" } });
+        assert.deepStrictEqual(mocks.named("d-redis-sg").inputs, { vpcId: "vpc-1", description: "Redis: only from named security groups", tags: { Name: "d-redis-sg" } });
+        assert.strictEqual(await promiseOf(built.postgresSecurityGroupId), mocks.named("d-postgres-sg").id);
+        assert.strictEqual(await promiseOf(built.redisSecurityGroupId), mocks.named("d-redis-sg").id);
+    });
+
+    it("opens exactly the store's TCP port on its own group, describing the source, on configured ports too", async () => {
+        const { mocks } = await underMocks(() => new DataStoreAccess("d", { ...args, postgresPort: 5433, redisPort: 6380 }));
+        assert.deepStrictEqual(mocks.named("d-postgres-from-connector").inputs, {
+            securityGroupId: mocks.named("d-postgres-sg").id,
+            referencedSecurityGroupId: "sg-0000000000000000a",
+            ipProtocol: "tcp",
+            fromPort: 5433,
+            toPort: 5433,
+            description: "postgres from connector",
+        });
+        const redisRule = mocks.named("d-redis-from-connector").inputs;
+        assert.deepStrictEqual([redisRule.securityGroupId, redisRule.fromPort, redisRule.toPort, redisRule.description], [mocks.named("d-redis-sg").id, 6380, 6380, "redis from connector"]);
+    });
+
+    it("moves the replication group, applied at once, into the Redis group only", async () => {
+        const { mocks } = await underMocks(() => new DataStoreAccess("d", args));
+        assert.deepStrictEqual(mocks.named("d-redis").inputs, {
+            replicationGroupId: "nerava-redis",
+            description: "adopted",
+            securityGroupIds: [mocks.named("d-redis-sg").id],
+            applyImmediately: true,
+        });
+    });
+
+    it("refuses a source name outside lowercase letters, digits and -, anywhere in it, and one used for both a group and a CIDR", () => {
+        assert.deepStrictEqual(dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1", "ecs-tasks-2": "sg-2" }, cidrSources: { vpn: "10.8.0.0/16" } }), []);
+        assert.deepStrictEqual(
+            dataStoreAccessProblems({ vpcId: "v", sources: { "Ecs": "sg-1", "ecs_": "sg-2" }, cidrSources: { "a b": "10.8.0.0/16", Ecs: "10.9.0.0/16" } }),
+            [
+                'source name "Ecs" must be lowercase letters, digits and -',
+                'source name "ecs_" must be lowercase letters, digits and -',
+                'source name "a b" must be lowercase letters, digits and -',
+                'source name "Ecs" must be lowercase letters, digits and -',
+                'source name "Ecs" is used for both a security group and a CIDR',
+            ],
+        );
+    });
+
+    it("lists the valid sources when a rule id names none, accepting a CIDR source's rule id", () => {
+        assert.deepStrictEqual(
+            dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1" }, cidrSources: { vpn: "10.8.0.0/16" }, adopt: { postgresIngressRuleIds: { vpn: "sgr-1", ecs: "sgr-2" } } }),
+            ["`adopt.postgresIngressRuleIds.ecs` names no source; sources are connector, vpn"],
+        );
+    });
+
+    it("refuses to construct with every problem in one message and registers no resource", async () => {
+        const { mocks } = await underMocks(() =>
+            assert.throws(() => new DataStoreAccess("d", { vpcId: "v", sources: {}, cidrSources: { VPN: "10.8.0.0/16" } }), {
+                message: 'DataStoreAccess d: `sources` must name at least one security group; source name "VPN" must be lowercase letters, digits and -',
+            }),
+        );
+        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
     });
 });
