@@ -145,6 +145,19 @@ describe("VpcEgress resources", () => {
         for (const name of ["egress-connector-sg", "egress-connector-egress", "egress-connector"]) assert.strictEqual(mocks.named(name).importId, undefined, name);
     });
 
+    it("greenfield: hands out the connector ARN only after awsx has made the VPC's NAT gateways and routes", async () => {
+        const { built } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", greenfield: {} }));
+        const types = (await dependenciesOf(built.routedConnectorArn)).map((d) => (d as unknown as { __pulumiType: string }).__pulumiType).sort();
+        assert.deepStrictEqual(types, ["aws:apprunner/vpcConnector:VpcConnector", "awsx:ec2:Vpc"]);
+    });
+
+    it("refuses to construct with every problem in one message", () => {
+        assert.throws(() => new VpcEgress("bad", { connectorName: "c", existing: { vpcId: "vpc-1", connectorSubnetIds: [], publicSubnetIds: [] } }), {
+            message:
+                "VpcEgress bad: `existing.connectorSubnetIds` must list at least one subnet; `existing.publicSubnetIds` must list at least one subnet for the NAT gateway",
+        });
+    });
+
     it("greenfield: an awsx VPC with public /24 and private /20 subnets and the chosen NAT strategy, the connector in its private subnets", async () => {
         const { mocks, built } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", greenfield: {}, natMode: "perAz" }));
         const vpc = mocks.named("egress-vpc");
