@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import { EcsWorker, EcsWorkerArgs, ecsWorkerProblems, workerDesiredCount } from "../components/ecsWorker";
 import { ECS_SERVICE } from "../components/liveProperties";
+import { RecordingMocks } from "../tools/offline/mocks";
 import { underMocks } from "./harness";
 
 const args: EcsWorkerArgs = {
@@ -274,5 +275,28 @@ describe("EcsWorker problems", () => {
             return true;
         }));
         assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
+    });
+});
+
+describe("EcsWorker lookups", () => {
+    it("looks the cluster and secret names up with the component's own provider, in the ECS account", async () => {
+        const calls: { token: string; provider?: string }[] = [];
+        const call = RecordingMocks.prototype.call;
+        RecordingMocks.prototype.call = function (this: RecordingMocks, callArgs) {
+            calls.push({ token: callArgs.token, provider: callArgs.provider });
+            return call.call(this, callArgs);
+        };
+        try {
+            const { mocks } = await underMocks(() => {
+                const provider = new aws.Provider("ecs-account", { region: "eu-central-1" });
+                return new EcsWorker("w", { ...args, api: { ...args.api, secrets: { DB_PASSWORD: "sandbox-broker/prod/DB_PASSWORD" } } }, { provider });
+            });
+            assert.deepStrictEqual(calls.map((c) => c.token).sort(), ["aws:ecs/getCluster:getCluster", "aws:secretsmanager/getSecret:getSecret"]);
+            for (const c of calls) assert.match(c.provider ?? "", /::ecs-account::/, c.token);
+            const [container] = JSON.parse(mocks.named("w-api-task").inputs.containerDefinitions as string);
+            assert.match(container.secrets[0].valueFrom, /^arn:aws:secretsmanager:eu-central-1:905418046272:secret:sandbox-broker\/prod\/DB_PASSWORD-/);
+        } finally {
+            RecordingMocks.prototype.call = call;
+        }
     });
 });
