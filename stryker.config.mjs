@@ -87,6 +87,7 @@ const TESTS = {
         "test/secretAccess.test.ts",
         "test/secretReference.test.ts",
         "test/secretValues.test.ts",
+        "test/secretStore.test.ts",
         "test/vpcEgress.test.ts",
         "test/adoption.test.ts",
         "test/bootstrap.test.ts",
