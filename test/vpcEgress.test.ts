@@ -93,6 +93,22 @@ describe("VpcEgress", () => {
         ]);
     });
 
+    it("requires the AZ of every connector and public subnet for perAz, naming each subnet missing one", () => {
+        const subnetAzs = { "subnet-0c3e9b306737c3fb2": "us-east-1a", "subnet-09f0b6b22836f635b": "us-east-1a" };
+        assert.deepStrictEqual(vpcEgressProblems({ connectorName: "c", natMode: "perAz", existing: { ...existing, subnetAzs } }), [
+            "`existing.subnetAzs.subnet-0dd152da6d977861c` is required for natMode perAz",
+            "`existing.subnetAzs.subnet-060c3c35508ab8bbc` is required for natMode perAz",
+        ]);
+        assert.deepStrictEqual(vpcEgressProblems({ connectorName: "c", natMode: "single", existing: { ...existing, subnetAzs } }), []);
+    });
+
+    it("plans no NAT at all in mode none", async () => {
+        assert.deepStrictEqual(planNatPlacement(existing, "none"), []);
+        const { mocks } = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", existing, natMode: "none" }));
+        assert.deepStrictEqual(mocks.ofType("aws:ec2/natGateway:NatGateway"), []);
+        assert.deepStrictEqual(mocks.ofType("aws:ec2/route:Route"), []);
+    });
+
     it("requires exactly one of existing and greenfield", () => {
         assert.deepStrictEqual(vpcEgressProblems({ connectorName: "c" }), ["exactly one of `existing` and `greenfield` must be given"]);
         assert.deepStrictEqual(vpcEgressProblems({ connectorName: "c", existing, greenfield: {} }), [
