@@ -21,6 +21,7 @@ describe("secret references", () => {
             grant: "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/REDIS_URL-??????",
         });
         assert.match(resolveSecretReference("db", { id: "123456789012", region: "cn-north-1" }).grant, /^arn:aws-cn:secretsmanager:cn-north-1:/);
+        assert.match(resolveSecretReference("db", { id: "123456789012", region: "us-gov-west-1" }).grant, /^arn:aws-us-gov:secretsmanager:us-gov-west-1:/);
     });
 
     it("keeps SSM parameter ARNs as they are", () => {
