@@ -88,6 +88,7 @@ const TESTS = {
         "test/secretReference.test.ts",
         "test/secretValues.test.ts",
         "test/secretStore.test.ts",
+        "test/providers.test.ts",
         "test/vpcEgress.test.ts",
         "test/adoption.test.ts",
         "test/bootstrap.test.ts",
