@@ -250,11 +250,21 @@ describe("EcsWorker resources", () => {
         const [container] = JSON.parse(mocks.named("w-api-task").inputs.containerDefinitions as string);
         assert.deepStrictEqual(container.secrets, [{ name: "DB_PASSWORD", valueFrom: pinned }]);
     });
+    it("starts tasks only after the execution role may read their secrets, with a policy AWS accepts", async () => {
+        const ssm = "arn:aws:ssm:eu-central-1:905418046272:parameter/sandbox-broker/prod/DB_PASSWORD";
+        const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, api: { ...args.api, secrets: { DB_PASSWORD: ssm } } }));
+        assert.strictEqual(JSON.parse(mocks.named("w-read-secrets").inputs.policy as string).Version, "2012-10-17");
+        const policy = mocks.optionsOf("w-read-secrets").urn;
+        for (const name of ["w-api-task", "w-worker-task", "w-api", "w-worker"]) {
+            assert.ok(mocks.optionsOf(name).dependencies.includes(policy), name);
+        }
+    });
 });
 
 describe("EcsWorker problems", () => {
-    it("accepts the example args, a worker without its own image included", () => {
+    it("accepts the example args, a worker without its own image included, and a worker with its own pinned image", () => {
         assert.deepStrictEqual(ecsWorkerProblems(args), []);
+        assert.deepStrictEqual(ecsWorkerProblems({ ...args, worker: { ...args.worker, image: "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-worker:v3" } }), []);
     });
 
     it("accepts a desired count of 0 and refuses a negative or fractional one, naming the key", () => {
