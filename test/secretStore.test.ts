@@ -50,7 +50,7 @@ describe("secret maps and the store built for them", () => {
     ];
 
     it("lists the referenced secretValues names once each, sorted", () => {
-        assert.deepStrictEqual(referencedSecretValues(maps), ["TWILIO_AUTH_TOKEN", "WORKER_TOKEN"]);
+        assert.deepStrictEqual(referencedSecretValues([maps[1], maps[0]]), ["TWILIO_AUTH_TOKEN", "WORKER_TOKEN"]);
         assert.deepStrictEqual(referencedSecretValues([{ DB: "arn:aws:ssm:us-east-1:566287346479:parameter/db" }]), []);
     });
 
