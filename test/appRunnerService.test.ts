@@ -121,13 +121,23 @@ describe("AppRunnerService resources", () => {
             () => new AppRunnerService("app", { ...good, storedSecrets: { TOKEN: STORED }, autoScaling: { minSize: 1, maxSize: 3, maxConcurrency: 80 } }),
         );
         const names = mocks.resources.filter((r) => r.custom).map((r) => r.name);
-        assert.deepStrictEqual(names.sort(), ["app-access-ecr", "app-access-role", "app-autoscaling", "app-instance-role", "app-read-secrets", "app-read-stored-secrets", "app-service"]);
+        assert.deepStrictEqual(names.sort(), [
+            "app-access-ecr",
+            "app-access-role",
+            "app-autoscaling",
+            "app-instance-role",
+            "app-read-secrets",
+            "app-read-stored-secrets",
+            "app-service",
+        ]);
         for (const name of names) assert.match(mocks.optionsOf(name).urn, /::egress-remediation:apprunner:AppRunnerService\$aws:/, name);
     });
 
     it("names the auto-scaling configuration after the service within App Runner's 32 characters, with the given bounds", async () => {
         const serviceName = "nerava-backend-with-a-long-service-name";
-        const { mocks } = await underMocks(() => new AppRunnerService("app", { ...good, serviceName, autoScaling: { minSize: 2, maxSize: 5, maxConcurrency: 80 } }));
+        const { mocks } = await underMocks(
+            () => new AppRunnerService("app", { ...good, serviceName, autoScaling: { minSize: 2, maxSize: 5, maxConcurrency: 80 } }),
+        );
         const scaling = mocks.named("app-autoscaling").inputs;
         assert.deepStrictEqual(
             [scaling.autoScalingConfigurationName, scaling.minSize, scaling.maxSize, scaling.maxConcurrency],
@@ -149,7 +159,10 @@ describe("AppRunnerService resources", () => {
         assert.strictEqual(source.imageRepository.imageConfiguration.port, "8000");
         const image = "public.ecr.aws/nginx/nginx:1.27";
         const { mocks: pub } = await underMocks(() => new AppRunnerService("app", { ...good, image, port: 8080 }));
-        assert.deepStrictEqual([sourceOf(pub).imageRepository.imageRepositoryType, sourceOf(pub).imageRepository.imageConfiguration.port], ["ECR_PUBLIC", "8080"]);
+        assert.deepStrictEqual(
+            [sourceOf(pub).imageRepository.imageRepositoryType, sourceOf(pub).imageRepository.imageConfiguration.port],
+            ["ECR_PUBLIC", "8080"],
+        );
     });
 
     it("uses a given access role instead of creating one", async () => {
@@ -161,18 +174,27 @@ describe("AppRunnerService resources", () => {
 
     it("lets App Runner's build service assume the access role and its tasks assume the instance role", async () => {
         const { mocks } = await underMocks(() => new AppRunnerService("app", good));
-        const trust = (service: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+        const trust = (service: string) => ({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+        });
         const access = mocks.named("app-access-role").inputs;
         const instance = mocks.named("app-instance-role").inputs;
         assert.deepStrictEqual(JSON.parse(access.assumeRolePolicy as string), trust("build.apprunner.amazonaws.com"));
         assert.deepStrictEqual(JSON.parse(instance.assumeRolePolicy as string), trust("tasks.apprunner.amazonaws.com"));
-        assert.deepStrictEqual([access.description, instance.description], ["App Runner pulls images from ECR", "App Runner service instances: read configured secrets"]);
+        assert.deepStrictEqual(
+            [access.description, instance.description],
+            ["App Runner pulls images from ECR", "App Runner service instances: read configured secrets"],
+        );
         assert.strictEqual(mocks.named("app-access-ecr").inputs.role, mocks.named("app-access-role").state.name);
         assert.strictEqual(mocks.named("app-read-secrets").inputs.role, mocks.named("app-instance-role").id);
         assert.strictEqual(JSON.parse(mocks.named("app-read-secrets").inputs.policy as string).Version, "2012-10-17");
         const service = mocks.named("app-service").inputs;
         assert.strictEqual((service.instanceConfiguration as any).instanceRoleArn, mocks.named("app-instance-role").state.arn);
-        assert.deepStrictEqual({ ...(service.instanceConfiguration as any), instanceRoleArn: undefined }, { cpu: "1024", memory: "2048", instanceRoleArn: undefined });
+        assert.deepStrictEqual(
+            { ...(service.instanceConfiguration as any), instanceRoleArn: undefined },
+            { cpu: "1024", memory: "2048", instanceRoleArn: undefined },
+        );
     });
 
     it("reads SSM parameters with ssm:GetParameters, and creates no policy when no secret is configured", async () => {
@@ -233,8 +255,16 @@ describe("AppRunnerService resources", () => {
             "`env.DATABASE_URL` is also in secrets; keep it in secrets only",
         ]);
         const { mocks } = await underMocks(() =>
-            assert.throws(() => new AppRunnerService("app", bad), (e: Error) => e.message.startsWith("AppRunnerService app: `image` must pin a tag or digest") && e.message.endsWith("; `env.DATABASE_URL` is also in secrets; keep it in secrets only")),
+            assert.throws(
+                () => new AppRunnerService("app", bad),
+                (e: Error) =>
+                    e.message.startsWith("AppRunnerService app: `image` must pin a tag or digest") &&
+                    e.message.endsWith("; `env.DATABASE_URL` is also in secrets; keep it in secrets only"),
+            ),
         );
-        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
+        assert.deepStrictEqual(
+            mocks.resources.filter((r) => r.custom),
+            [],
+        );
     });
 });

@@ -88,8 +88,16 @@ describe("DataStoreAccess resources and refusals", () => {
 
     it("creates one group per store in the VPC, named and described for its store", async () => {
         const { mocks, built } = await underMocks(() => new DataStoreAccess("d", args));
-        assert.deepStrictEqual(mocks.named("d-postgres-sg").inputs, { vpcId: "vpc-1", description: "PostgreSQL: only from named security groups", tags: { Name: "d-postgres-sg" } });
-        assert.deepStrictEqual(mocks.named("d-redis-sg").inputs, { vpcId: "vpc-1", description: "Redis: only from named security groups", tags: { Name: "d-redis-sg" } });
+        assert.deepStrictEqual(mocks.named("d-postgres-sg").inputs, {
+            vpcId: "vpc-1",
+            description: "PostgreSQL: only from named security groups",
+            tags: { Name: "d-postgres-sg" },
+        });
+        assert.deepStrictEqual(mocks.named("d-redis-sg").inputs, {
+            vpcId: "vpc-1",
+            description: "Redis: only from named security groups",
+            tags: { Name: "d-redis-sg" },
+        });
         assert.strictEqual(await promiseOf(built.postgresSecurityGroupId), mocks.named("d-postgres-sg").id);
         assert.strictEqual(await promiseOf(built.redisSecurityGroupId), mocks.named("d-redis-sg").id);
     });
@@ -105,7 +113,10 @@ describe("DataStoreAccess resources and refusals", () => {
             description: "postgres from connector",
         });
         const redisRule = mocks.named("d-redis-from-connector").inputs;
-        assert.deepStrictEqual([redisRule.securityGroupId, redisRule.fromPort, redisRule.toPort, redisRule.description], [mocks.named("d-redis-sg").id, 6380, 6380, "redis from connector"]);
+        assert.deepStrictEqual(
+            [redisRule.securityGroupId, redisRule.fromPort, redisRule.toPort, redisRule.description],
+            [mocks.named("d-redis-sg").id, 6380, 6380, "redis from connector"],
+        );
     });
 
     it("moves the replication group, applied at once, into the Redis group only", async () => {
@@ -119,9 +130,12 @@ describe("DataStoreAccess resources and refusals", () => {
     });
 
     it("refuses a source name outside lowercase letters, digits and -, anywhere in it, and one used for both a group and a CIDR", () => {
-        assert.deepStrictEqual(dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1", "ecs-tasks-2": "sg-2" }, cidrSources: { vpn: "10.8.0.0/16" } }), []);
         assert.deepStrictEqual(
-            dataStoreAccessProblems({ vpcId: "v", sources: { "Ecs": "sg-1", "ecs_": "sg-2" }, cidrSources: { "a b": "10.8.0.0/16", Ecs: "10.9.0.0/16" } }),
+            dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1", "ecs-tasks-2": "sg-2" }, cidrSources: { vpn: "10.8.0.0/16" } }),
+            [],
+        );
+        assert.deepStrictEqual(
+            dataStoreAccessProblems({ vpcId: "v", sources: { Ecs: "sg-1", ecs_: "sg-2" }, cidrSources: { "a b": "10.8.0.0/16", Ecs: "10.9.0.0/16" } }),
             [
                 'source name "Ecs" must be lowercase letters, digits and -',
                 'source name "ecs_" must be lowercase letters, digits and -',
@@ -134,7 +148,12 @@ describe("DataStoreAccess resources and refusals", () => {
 
     it("lists the valid sources when a rule id names none, accepting a CIDR source's rule id", () => {
         assert.deepStrictEqual(
-            dataStoreAccessProblems({ vpcId: "v", sources: { connector: "sg-1" }, cidrSources: { vpn: "10.8.0.0/16" }, adopt: { postgresIngressRuleIds: { vpn: "sgr-1", ecs: "sgr-2" } } }),
+            dataStoreAccessProblems({
+                vpcId: "v",
+                sources: { connector: "sg-1" },
+                cidrSources: { vpn: "10.8.0.0/16" },
+                adopt: { postgresIngressRuleIds: { vpn: "sgr-1", ecs: "sgr-2" } },
+            }),
             ["`adopt.postgresIngressRuleIds.ecs` names no source; sources are connector, vpn"],
         );
     });
@@ -145,6 +164,9 @@ describe("DataStoreAccess resources and refusals", () => {
                 message: 'DataStoreAccess d: `sources` must name at least one security group; source name "VPN" must be lowercase letters, digits and -',
             }),
         );
-        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
+        assert.deepStrictEqual(
+            mocks.resources.filter((r) => r.custom),
+            [],
+        );
     });
 });

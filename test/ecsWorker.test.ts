@@ -123,7 +123,11 @@ describe("EcsWorker resources", () => {
             api: {
                 ...args.api,
                 secrets: { DB_PASSWORD: "arn:aws:ssm:eu-central-1:905418046272:parameter/sandbox-broker/prod/DB_PASSWORD" },
-                loadBalancer: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc", healthCheckGracePeriodSeconds: 60, securityGroupId: "sg-0abc0abc0abc0abc2" },
+                loadBalancer: {
+                    targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc",
+                    healthCheckGracePeriodSeconds: 60,
+                    securityGroupId: "sg-0abc0abc0abc0abc2",
+                },
             },
         };
         const { mocks } = await underMocks(() => new EcsWorker("w", withAll));
@@ -167,7 +171,11 @@ describe("EcsWorker resources", () => {
     });
 
     it("opens the container port over TCP to the load balancer's group only, and the API waits for that rule", async () => {
-        const lb = { targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc", healthCheckGracePeriodSeconds: 60, securityGroupId: "sg-0abc0abc0abc0abc2" };
+        const lb = {
+            targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc",
+            healthCheckGracePeriodSeconds: 60,
+            securityGroupId: "sg-0abc0abc0abc0abc2",
+        };
         const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, api: { ...args.api, loadBalancer: lb } }));
         const rule = mocks.named("w-tasks-from-lb").inputs;
         assert.deepStrictEqual(
@@ -188,14 +196,18 @@ describe("EcsWorker resources", () => {
         const attachment = mocks.named("w-execution-policy").inputs;
         assert.strictEqual(attachment.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
         assert.strictEqual(attachment.role, mocks.named("w-execution-role").state.name);
-        for (const name of ["w-api-task", "w-worker-task"]) assert.strictEqual(mocks.named(name).inputs.executionRoleArn, mocks.named("w-execution-role").state.arn);
+        for (const name of ["w-api-task", "w-worker-task"])
+            assert.strictEqual(mocks.named(name).inputs.executionRoleArn, mocks.named("w-execution-role").state.arn);
     });
 
     it("defines Fargate tasks in awsvpc mode, 512 CPU and 1024 MiB unless the spec sizes them, logging to CloudWatch", async () => {
         const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, worker: { ...args.worker, cpu: 1024, memory: 4096 } }));
         const api = mocks.named("w-api-task").inputs;
         const worker = mocks.named("w-worker-task").inputs;
-        assert.deepStrictEqual([api.family, api.requiresCompatibilities, api.networkMode, api.cpu, api.memory], ["sandbox-broker", ["FARGATE"], "awsvpc", "512", "1024"]);
+        assert.deepStrictEqual(
+            [api.family, api.requiresCompatibilities, api.networkMode, api.cpu, api.memory],
+            ["sandbox-broker", ["FARGATE"], "awsvpc", "512", "1024"],
+        );
         assert.deepStrictEqual([worker.family, worker.cpu, worker.memory], ["sandbox-broker-worker", "1024", "4096"]);
         const [container] = JSON.parse(api.containerDefinitions as string);
         assert.strictEqual(container.essential, true);
@@ -264,7 +276,10 @@ describe("EcsWorker resources", () => {
 describe("EcsWorker problems", () => {
     it("accepts the example args, a worker without its own image included, and a worker with its own pinned image", () => {
         assert.deepStrictEqual(ecsWorkerProblems(args), []);
-        assert.deepStrictEqual(ecsWorkerProblems({ ...args, worker: { ...args.worker, image: "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-worker:v3" } }), []);
+        assert.deepStrictEqual(
+            ecsWorkerProblems({ ...args, worker: { ...args.worker, image: "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-worker:v3" } }),
+            [],
+        );
     });
 
     it("accepts a desired count of 0 and refuses a negative or fractional one, naming the key", () => {
@@ -277,14 +292,22 @@ describe("EcsWorker problems", () => {
 
     it("refuses to construct with every problem in one message and registers no resource", async () => {
         const bad = { ...args, api: { ...args.api, desiredCount: -1 }, worker: { ...args.worker, image: "repo/api:latest" } };
-        const { mocks } = await underMocks(() => assert.throws(() => new EcsWorker("w", bad), (e: Error) => {
-            assert.strictEqual(
-                e.message,
-                "EcsWorker w: `worker.image` must pin a tag or digest: image \"repo/api:latest\" uses the moving tag :latest; pin a release tag or a sha256 digest; `api.desiredCount` must be a whole number ≥ 0; got -1",
-            );
-            return true;
-        }));
-        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom), []);
+        const { mocks } = await underMocks(() =>
+            assert.throws(
+                () => new EcsWorker("w", bad),
+                (e: Error) => {
+                    assert.strictEqual(
+                        e.message,
+                        'EcsWorker w: `worker.image` must pin a tag or digest: image "repo/api:latest" uses the moving tag :latest; pin a release tag or a sha256 digest; `api.desiredCount` must be a whole number ≥ 0; got -1',
+                    );
+                    return true;
+                },
+            ),
+        );
+        assert.deepStrictEqual(
+            mocks.resources.filter((r) => r.custom),
+            [],
+        );
     });
 });
 

@@ -6,7 +6,9 @@ import { underMocks } from "./harness";
 async function providerInputs(account: Parameters<typeof accountProvider>[1]): Promise<Record<string, unknown>> {
     const { mocks } = await underMocks(() => accountProvider("ecs-account", account, { Team: "platform" }));
     const inputs = mocks.named("ecs-account").inputs;
-    return Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, typeof value === "string" && /^[[{]/.test(value) ? JSON.parse(value) : value]));
+    return Object.fromEntries(
+        Object.entries(inputs).map(([key, value]) => [key, typeof value === "string" && /^[[{]/.test(value) ? JSON.parse(value) : value]),
+    );
 }
 
 describe("accountProvider", () => {

@@ -9,7 +9,12 @@ const KMS = "arn:aws:kms:us-east-1:566287346479:key/0a1b2c3d-4e5f-6789-abcd-ef01
 describe("SecretStore", () => {
     it("stores each value as <prefix>/<NAME> with the given key, versions and secrets as children of the store", async () => {
         const { mocks, built } = await underMocks(() => new SecretStore("s", { prefix: "svc", values: { B: "b", A: "a" }, kmsKeyArn: KMS }));
-        assert.deepStrictEqual(mocks.named("s-A").inputs, { name: "svc/A", description: "A, from egress-remediation:secretValues", kmsKeyId: KMS, recoveryWindowInDays: 0 });
+        assert.deepStrictEqual(mocks.named("s-A").inputs, {
+            name: "svc/A",
+            description: "A, from egress-remediation:secretValues",
+            kmsKeyId: KMS,
+            recoveryWindowInDays: 0,
+        });
         assert.strictEqual(mocks.named("s-B-value").inputs.secretId, mocks.named("s-B").id);
         for (const name of ["s-A", "s-A-value", "s-B", "s-B-value"]) {
             assert.match(mocks.optionsOf(name).urn, /::egress-remediation:secrets:SecretStore\$aws:/, name);
@@ -65,16 +70,18 @@ describe("secret maps and the store built for them", () => {
         const none = await underMocks(() => secretStoreFor("s", "svc", [{ DB: "arn:aws:ssm:us-east-1:566287346479:parameter/db" }], {}));
         assert.strictEqual(none.built, undefined);
         const { mocks, built } = await underMocks(() => {
-            pulumi.runtime.setAllConfig(
-                { "egress-remediation:secretValues": JSON.stringify({ TWILIO_AUTH_TOKEN: "t", WORKER_TOKEN: "w", UNUSED: "u" }) },
-                ["egress-remediation:secretValues"],
-            );
+            pulumi.runtime.setAllConfig({ "egress-remediation:secretValues": JSON.stringify({ TWILIO_AUTH_TOKEN: "t", WORKER_TOKEN: "w", UNUSED: "u" }) }, [
+                "egress-remediation:secretValues",
+            ]);
             return secretStoreFor("s", "svc", maps, {}, KMS);
         });
         assert.deepStrictEqual(Object.keys(built!.arns), ["TWILIO_AUTH_TOKEN", "WORKER_TOKEN"]);
-        assert.deepStrictEqual(mocks.ofType("aws:secretsmanager/secret:Secret").map((s) => [s.inputs.name, s.inputs.kmsKeyId]), [
-            ["svc/TWILIO_AUTH_TOKEN", KMS],
-            ["svc/WORKER_TOKEN", KMS],
-        ]);
+        assert.deepStrictEqual(
+            mocks.ofType("aws:secretsmanager/secret:Secret").map((s) => [s.inputs.name, s.inputs.kmsKeyId]),
+            [
+                ["svc/TWILIO_AUTH_TOKEN", KMS],
+                ["svc/WORKER_TOKEN", KMS],
+            ],
+        );
     });
 });

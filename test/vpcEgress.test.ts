@@ -131,7 +131,12 @@ describe("VpcEgress resources", () => {
         const nat = mocks.named("egress-nat");
         const table = mocks.named("egress-private-rt");
         assert.deepStrictEqual(eip.inputs, { domain: "vpc", tags: { Name: "egress-nat" } });
-        assert.deepStrictEqual(nat.inputs, { allocationId: eip.id, subnetId: "subnet-09f0b6b22836f635b", connectivityType: "public", tags: { Name: "egress-nat" } });
+        assert.deepStrictEqual(nat.inputs, {
+            allocationId: eip.id,
+            subnetId: "subnet-09f0b6b22836f635b",
+            connectivityType: "public",
+            tags: { Name: "egress-nat" },
+        });
         assert.deepStrictEqual(table.inputs, { vpcId: existing.vpcId, tags: { Name: "egress-private" } });
         assert.deepStrictEqual(mocks.named("egress-nat-route").inputs, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id });
         for (const subnetId of existing.connectorSubnetIds) {
@@ -158,7 +163,8 @@ describe("VpcEgress resources", () => {
         assert.strictEqual(await promiseOf(built.connectorArn), connector.state.arn);
         assert.strictEqual(await promiseOf(built.routedConnectorArn), connector.state.arn);
         assert.strictEqual(await promiseOf(built.connectorSecurityGroupId), group.id);
-        for (const name of ["egress-connector-sg", "egress-connector-egress", "egress-connector"]) assert.strictEqual(mocks.named(name).importId, undefined, name);
+        for (const name of ["egress-connector-sg", "egress-connector-egress", "egress-connector"])
+            assert.strictEqual(mocks.named(name).importId, undefined, name);
     });
 
     it("greenfield: hands out the connector ARN only after awsx has made the VPC's NAT gateways and routes", async () => {
@@ -189,12 +195,27 @@ describe("VpcEgress resources", () => {
             tags: { Name: "egress-vpc" },
         });
         assert.match(mocks.optionsOf("egress-vpc").urn, /::egress-remediation:network:VpcEgress\$awsx:ec2:Vpc::egress-vpc$/);
-        const state = vpc.state as { vpcId: string; privateSubnetIds: string[]; natGateways: { id: string }[]; eips: { publicIp: string }[]; routeTables: { id: string }[] };
+        const state = vpc.state as {
+            vpcId: string;
+            privateSubnetIds: string[];
+            natGateways: { id: string }[];
+            eips: { publicIp: string }[];
+            routeTables: { id: string }[];
+        };
         assert.deepStrictEqual(mocks.named("egress-connector").inputs.subnets, state.privateSubnetIds);
         assert.strictEqual(mocks.named("egress-connector-sg").inputs.vpcId, state.vpcId);
-        assert.deepStrictEqual(await promiseOf(built.natGatewayIds), state.natGateways.map((n) => n.id));
-        assert.deepStrictEqual(await promiseOf(built.natPublicIps), state.eips.map((e) => e.publicIp));
-        assert.deepStrictEqual(await promiseOf(built.routeTableIds), state.routeTables.map((t) => t.id));
+        assert.deepStrictEqual(
+            await promiseOf(built.natGatewayIds),
+            state.natGateways.map((n) => n.id),
+        );
+        assert.deepStrictEqual(
+            await promiseOf(built.natPublicIps),
+            state.eips.map((e) => e.publicIp),
+        );
+        assert.deepStrictEqual(
+            await promiseOf(built.routeTableIds),
+            state.routeTables.map((t) => t.id),
+        );
         assert.strictEqual(state.natGateways.length, 2);
 
         const sized = await underMocks(() => new VpcEgress("egress", { connectorName: "c-test", greenfield: { cidrBlock: "10.50.0.0/16", azCount: 3 } }));
