@@ -89,6 +89,24 @@ describe("the first `pulumi up` of prod, by the real engine against the simulate
             "nerava-redis",
             "arn:aws:apprunner:us-east-1:566287346479:service/nerava-backend/88e85a3063c14ea9a1e39f8fdf3c35e3",
         ]);
+        // Each component records its outputs in state (`registerOutputs`), where `pulumi stack output` and
+        // other stacks' references read them; the mocks keep no component, so only the engine shows this.
+        const componentOutputs = JSON.parse(exported.stdout).deployment.resources as { type: string; outputs?: Record<string, unknown> }[];
+        const outputsOf = (type: string) => Object.keys(componentOutputs.find((r) => r.type === type)?.outputs ?? {}).sort();
+        assert.deepStrictEqual(
+            {
+                vpcEgress: outputsOf("egress-remediation:network:VpcEgress"),
+                dataStoreAccess: outputsOf("egress-remediation:data:DataStoreAccess"),
+                appRunnerService: outputsOf("egress-remediation:apprunner:AppRunnerService"),
+                ecsWorker: outputsOf("egress-remediation:ecs:EcsWorker"),
+            },
+            {
+                vpcEgress: ["connectorArn", "connectorSecurityGroupId", "connectorSubnetIds", "natGatewayIds", "natPublicIps", "routeTableIds", "vpcId"],
+                dataStoreAccess: ["postgresSecurityGroupId", "redisSecurityGroupId"],
+                appRunnerService: ["instanceRoleArn", "serviceArn", "serviceUrl"],
+                ecsWorker: ["apiServiceName", "apiTaskDefinitionArn", "tasksSecurityGroupId", "workerServiceName", "workerTaskDefinitionArn"],
+            },
+        );
         // The recorded world-open rule is still there: the program never declares it (the runbook removes it).
         assert.ok(after.resources.some((r) => r.id === "sgr-0c1a2b3c4d5e6f702"));
 

@@ -53,6 +53,11 @@ describe("secret values set with `pulumi config set --secret`, through the real 
         const exported = await sandbox.pulumi(["stack", "export", "--stack", "prod"]);
         expectSuccess(exported, "pulumi stack export");
         assertNoCanary(exported.stdout, "pulumi stack export");
+        // The store records the secrets' ARNs as its outputs in state, and only ARNs.
+        const store = (JSON.parse(exported.stdout).deployment.resources as { type: string; outputs?: Record<string, unknown> }[]).find(
+            (r) => r.type === "egress-remediation:secrets:SecretStore",
+        );
+        assert.deepStrictEqual(Object.keys(store?.outputs ?? {}), ["arns"]);
         // The assertion above can fail: the same state, decrypted, does hold both values.
         const decrypted = await sandbox.pulumi(["stack", "export", "--stack", "prod", "--show-secrets"]);
         expectSuccess(decrypted, "pulumi stack export --show-secrets");
