@@ -5,7 +5,7 @@ import { natLayoutProblems } from "../components/natLayout";
 import { secretReferenceProblem } from "../components/secretReference";
 import { decommissionProblem, unverifiedKeyProblem } from "./adoption";
 import { cidrWithPrefix, fargateSizeCheck, uniqueIds } from "./fields";
-import { credentialValueReason, looksRandom, secretLookingReason } from "./secretDetection";
+import { looksLikeSecretValue, secretLookingReason } from "./secretDetection";
 import { SECRET_VALUE_NAME, secretValueProblems, storedSecretName } from "./secretValues";
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
@@ -18,7 +18,7 @@ const secretReference = z.string().superRefine((reference, ctx) => {
     const problem = secretReferenceProblem(reference);
     if (problem) ctx.addIssue({ code: "custom", message: `${problem} (secretValues.NAME is also accepted)` });
     // A plaintext token passes as a secret *name*; it would then sit in the task definition or a lookup error.
-    else if (!reference.startsWith("arn:") && (credentialValueReason(reference) || looksRandom(reference))) {
+    else if (!reference.startsWith("arn:") && looksLikeSecretValue(reference)) {
         ctx.addIssue({
             code: "custom",
             message: "looks like a secret value, not a secret's name; store the value in Secrets Manager (or secretValues) and reference it here",

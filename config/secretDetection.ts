@@ -90,6 +90,11 @@ export function credentialValueReason(value: string): string | undefined {
     return token ? `its value has the format of ${token[1]}` : undefined;
 }
 
+/** Whatever its name: a credential's format, a URL with a password, or a random-looking token. */
+export function looksLikeSecretValue(value: string): boolean {
+    return credentialValueReason(value) !== undefined || looksRandom(value);
+}
+
 /**
  * Why a plain variable looks like a secret, or undefined. `notSecret` lists names the team has
  * declared plain (a git SHA, a public key id); it overrides the name and entropy checks, never a

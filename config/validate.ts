@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closest, issueHint } from "./hints";
 import { StackConfig, stackConfigSchema } from "./schema";
-import { credentialValueReason, looksRandom, secretNameReason } from "./secretDetection";
+import { looksLikeSecretValue, secretNameReason } from "./secretDetection";
 
 export const PROJECT = "egress-remediation";
 const TOP_LEVEL_KEYS = Object.keys(stackConfigSchema.shape);
@@ -36,7 +36,7 @@ function show(value: unknown, secret: boolean): string {
 
 /** A key the user chose, as an error line prints it: `[secret]` when it looks like a credential or a token. */
 function showKey(key: string): string {
-    return credentialValueReason(key) !== undefined || looksRandom(key) ? "[secret]" : key;
+    return looksLikeSecretValue(key) ? "[secret]" : key;
 }
 
 /**
@@ -113,7 +113,7 @@ export function validateStackConfig(raw: Record<string, unknown>, secretKeys: Re
         // An unknown-key line names the keys and never prints the object, so its values cannot leak.
         const keys = issue.code === "unrecognized_keys" ? [...path, ...issue.keys] : path;
         const hidden = keys.some((k) => showKey(k) !== k) || mustNotEcho(path, issue.code === "unrecognized_keys" ? undefined : got, secretKeys);
-        const quotedIsSecret = secretKeys.has(path[0]) || mustNotEcho([], got);
+        const quotedIsSecret = secretKeys.has(path[0]) || stringsIn(got).some(looksLikeSecretValue);
         problems.push(`${key} ${(!hidden && issueHint(issue, got, stackConfigSchema)) || describeIssue(issue, got, hidden, quotedIsSecret)}`);
     }
     return { ok: false, problems };
@@ -136,7 +136,7 @@ const SECRET_BEARING = new Set(["env", "secrets", "secretValues"]);
  */
 export function mustNotEcho(path: readonly string[], value: unknown, secretKeys: ReadonlySet<string> = new Set()): boolean {
     if (secretKeys.has(path[0]) || path.some((p) => SECRET_BEARING.has(p) || (!SCHEMA_FIELD.test(p) && secretNameReason(p) !== undefined))) return true;
-    return stringsIn(value).some((text) => credentialValueReason(text) !== undefined || looksRandom(text));
+    return stringsIn(value).some(looksLikeSecretValue);
 }
 
 /** Every string in a value at any depth: what the error line prints of it (`tags: [["postgresql://u:pw@…"]]`). */
