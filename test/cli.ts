@@ -9,13 +9,16 @@ export const REPO = path.resolve(__dirname, "..");
 
 export type ToolResult = CommandResult;
 
+/** Set in mocha's `--parallel` workers; their main process runs the global setup. */
+const IN_PARALLEL_WORKER = process.env.MOCHA_WORKER_ID !== undefined;
+
 /**
  * At most this many tool processes at once per mocha process, whatever a suite's `before` hook asks for:
  * each is a whole Node process, and on a loaded 2-core machine eight at once ran past mocha's timeout.
  * Under `--parallel` each worker (MOCHA_WORKER_ID set) keeps one running: the workers themselves already
  * fill the cores.
  */
-const MAX_PROCESSES = process.env.MOCHA_WORKER_ID === undefined ? 2 : 1;
+const MAX_PROCESSES = IN_PARALLEL_WORKER ? 1 : 2;
 let running = 0;
 const waiting: (() => void)[] = [];
 
@@ -39,8 +42,8 @@ let built = false;
 export function buildOnce(): void {
     if (built) return;
     built = true;
-    // A parallel worker: mocha's global setup has built (or failed to build) already, in the main process.
-    if (process.env.MOCHA_WORKER_ID !== undefined) return;
+    // mocha's global setup has built (or failed to build) out/ already, in the main process.
+    if (IN_PARALLEL_WORKER) return;
     if (isBuildCurrent(REPO)) return;
     try {
         execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO, "tsconfig.build.json")], { cwd: REPO, stdio: "ignore" });

@@ -11,7 +11,7 @@ const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
-const buildInfo = path.join(root, ".cache/tsc/check.tsbuildinfo");
+const buildInfo = path.join(root, require("../tsconfig.json").compilerOptions.tsBuildInfoFile);
 const installed = path.join(root, "node_modules/.package-lock.json");
 
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : Infinity);

@@ -81,7 +81,7 @@ describe("the first `pulumi up` of prod, by the real engine against the simulate
         // Each adopted resource is the live one, under its live id: imported, not replaced by a look-alike.
         const exported = await sandbox.pulumi(["stack", "export", "--stack", "prod"]);
         expectSuccess(exported, "pulumi stack export");
-        const resources = JSON.parse(exported.stdout).deployment.resources as { urn: string; id?: string }[];
+        const resources = JSON.parse(exported.stdout).deployment.resources as { urn: string; type: string; id?: string; outputs?: Record<string, unknown> }[];
         const idOf = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))?.id;
         assert.deepStrictEqual(["egress-connector-sg", "data-postgres-sg", "data-redis", "app-service"].map(idOf), [
             "sg-00bc5ec63287eacdd",
@@ -91,8 +91,7 @@ describe("the first `pulumi up` of prod, by the real engine against the simulate
         ]);
         // Each component records its outputs in state (`registerOutputs`), where `pulumi stack output` and
         // other stacks' references read them; the mocks keep no component, so only the engine shows this.
-        const componentOutputs = JSON.parse(exported.stdout).deployment.resources as { type: string; outputs?: Record<string, unknown> }[];
-        const outputsOf = (type: string) => Object.keys(componentOutputs.find((r) => r.type === type)?.outputs ?? {}).sort();
+        const outputsOf = (type: string) => Object.keys(resources.find((r) => r.type === type)?.outputs ?? {}).sort();
         assert.deepStrictEqual(
             {
                 vpcEgress: outputsOf("egress-remediation:network:VpcEgress"),
