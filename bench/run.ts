@@ -5,7 +5,7 @@ import { Policies } from "@pulumi/policy";
 import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
 import { policies } from "../policies/all";
 import { parseCpu, parseMemory } from "../policies/lib/appRunnerLimits";
-import { ROOT } from "../tools/offline/stackFiles";
+import { projectRoot } from "../tools/offline/stackFiles";
 import { generateResources } from "./generate";
 
 const RESOURCES = 20_000;
@@ -44,11 +44,12 @@ function parseMilliseconds(length: number): number {
 }
 
 function planSeconds(): number {
+    const root = projectRoot();
     const times: number[] = [];
     for (let round = 0; round < 5; round++) {
         const start = process.hrtime.bigint();
-        const result = spawnSync(process.execPath, [path.join(ROOT, "tools/launch.js"), "tools/main", "plan", "--stack", "prod"], {
-            cwd: ROOT,
+        const result = spawnSync(process.execPath, [path.join(root, "tools/launch.js"), "tools/main", "plan", "--stack", "prod"], {
+            cwd: root,
             stdio: "ignore",
         });
         if (result.status !== 0) throw new Error(`npm run plan exited ${result.status}`);

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runCli, ToolResult } from "./cli";
+import { ToolResult } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 
@@ -18,20 +19,20 @@ describe("npm run check (the checker command)", () => {
     before(async function () {
         this.timeout(120_000);
         const [seed, seedTable, preview, advisory, notJson, wrongShape, badConfig, noFile] = await Promise.all([
-            runCli(["check", "--json", fixture("seed-rds-world-open.export.json")]),
-            runCli(["check", fixture("seed-rds-world-open.export.json")]),
-            runCli(["check", "--json", fixture("preview-without-nat.json")]),
-            runCli([
+            runCliInProcess(["check", "--json", fixture("seed-rds-world-open.export.json")]),
+            runCliInProcess(["check", fixture("seed-rds-world-open.export.json")]),
+            runCliInProcess(["check", "--json", fixture("preview-without-nat.json")]),
+            runCliInProcess([
                 "check",
                 "--json",
                 "--policy-config",
                 tempFile("p.json", '{"no-world-open-database-ingress": "advisory"}'),
                 fixture("seed-rds-world-open.export.json"),
             ]),
-            runCli(["check", tempFile("x.json", "{ not json")]),
-            runCli(["check", "--json", tempFile("y.json", '{"deployment": {"resources": [{"urn": 3}]}}')]),
-            runCli(["check", "--policy-config", tempFile("c.json", '{"no-such-policy": "mandatory"}'), fixture("seed-rds-world-open.export.json")]),
-            runCli(["check", "/nonexistent/stack.json"]),
+            runCliInProcess(["check", tempFile("x.json", "{ not json")]),
+            runCliInProcess(["check", "--json", tempFile("y.json", '{"deployment": {"resources": [{"urn": 3}]}}')]),
+            runCliInProcess(["check", "--policy-config", tempFile("c.json", '{"no-such-policy": "mandatory"}'), fixture("seed-rds-world-open.export.json")]),
+            runCliInProcess(["check", "/nonexistent/stack.json"]),
         ]);
         Object.assign(runs, { seed, seedTable, preview, advisory, notJson, wrongShape, badConfig, noFile });
     });

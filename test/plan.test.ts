@@ -6,7 +6,8 @@ import { stringify } from "yaml";
 import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
 import { readStackFile } from "../tools/offline/stackFiles";
-import { REPO, runCli, ToolResult } from "./cli";
+import { REPO, ToolResult } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 import { stackFileConfig } from "./fixtures";
 
 /** A project directory holding Pulumi.yaml and a Pulumi.prod.yaml edited by `edit`. */
@@ -43,13 +44,13 @@ describe("offline plan", () => {
         const badTimeout = projectWith((c) => (c["egress-remediation:appRunner"].service.healthCheck.timeout = 30));
         secretProject = projectWith((c) => (c["aws:secretKey"] = { secure: CIPHER }));
         const [json, world, nat, timeout, stack, flag, secret] = await Promise.all([
-            runCli(["plan", "--stack", "prod", "--json"]),
-            runCli(["plan", "--stack", "prod"], { cwd: worldOpen }),
-            runCli(["plan", "--stack", "prod"], { cwd: noNat }),
-            runCli(["plan", "--stack", "prod"], { cwd: badTimeout }),
-            runCli(["plan", "--stack", "staging"]),
-            runCli(["plan", "--stak", "prod"]),
-            runCli(["plan", "--stack", "prod", "--json"], { cwd: secretProject }),
+            runCliInProcess(["plan", "--stack", "prod", "--json"]),
+            runCliInProcess(["plan", "--stack", "prod"], { cwd: worldOpen }),
+            runCliInProcess(["plan", "--stack", "prod"], { cwd: noNat }),
+            runCliInProcess(["plan", "--stack", "prod"], { cwd: badTimeout }),
+            runCliInProcess(["plan", "--stack", "staging"]),
+            runCliInProcess(["plan", "--stak", "prod"]),
+            runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: secretProject }),
         ]);
         Object.assign(runs, { json, world, nat, timeout, stack, flag, secret });
     });
@@ -192,7 +193,7 @@ describe("offline plan", () => {
     it("the checker reads the plan's JSON and agrees: no mandatory violations (CI's path)", async () => {
         const file = path.join(os.tmpdir(), `plan-${process.pid}.json`);
         fs.writeFileSync(file, runs.json.stdout);
-        const check = await runCli(["check", "--json", file]);
+        const check = await runCliInProcess(["check", "--json", file]);
         assert.strictEqual(check.status, 0, check.stderr);
         const result = JSON.parse(check.stdout);
         assert.strictEqual(result.resourcesChecked, JSON.parse(runs.json.stdout).resources.length);

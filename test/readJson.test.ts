@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import { describeSyntaxError, JsonFileError, MAX_DEPTH, nestingDepth, readJsonFile } from "../tools/offline/readJson";
-import { runCli, ToolResult } from "./cli";
+import { ToolResult } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 
 const DOC = { deployment: { resources: [{ urn: "urn:pulumi:prod::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket" }] } };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-json-"));
@@ -115,7 +116,7 @@ describe("egress-remediation check on bad files (the command)", () => {
     // Several whole Node processes start at once on a shared machine: the hook gets room, no test is timed.
     before(async function () {
         this.timeout(120_000);
-        runs.push(...(await Promise.all(inputs.map((input) => runCli(["check", "--json", input])))));
+        runs.push(...(await Promise.all(inputs.map((input) => runCliInProcess(["check", "--json", input])))));
     });
 
     it("exits 2 with one printable line naming the file, nothing on stdout, never a stack trace", () => {
@@ -133,7 +134,7 @@ describe("egress-remediation check on bad files (the command)", () => {
     it("a UTF-16 export with a BOM, as PowerShell's > writes it, is checked like any other", async function () {
         this.timeout(60_000);
         const utf16 = file("ps.json", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(DOC), "utf16le")]));
-        const run = await runCli(["check", "--json", utf16]);
+        const run = await runCliInProcess(["check", "--json", utf16]);
         assert.strictEqual(run.status, 0, run.stderr);
         assert.deepStrictEqual(JSON.parse(run.stdout), { resourcesChecked: 1, violations: [], notEvaluated: [] });
     });

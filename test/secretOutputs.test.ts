@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { evaluatePolicies, exitCodeOf } from "../tools/offline/evaluatePolicies";
 import { resourcesFromDocument } from "../tools/offline/readResources";
-import { REPO, runCli, ToolResult } from "./cli";
+import { REPO, ToolResult } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 import { stackFileConfig } from "./fixtures";
 import { promiseOf, underMocks } from "./harness";
 
@@ -80,10 +81,10 @@ describe("secrets in what the offline tools read and write", () => {
             const plain = tempFile("plain.json", JSON.stringify(exportWithSecretCidr({ plaintext: JSON.stringify(`0.0.0.0/0 ${CANARY}`) })));
             const broken = tempFile("broken.json", `{"deployment": {"resources": [{"urn": ${CANARY}}]}}`);
             const [json, table, jsonPlain, malformed] = await Promise.all([
-                runCli(["check", "--json", cipher]),
-                runCli(["check", plain]),
-                runCli(["check", "--json", plain]),
-                runCli(["check", broken]),
+                runCliInProcess(["check", "--json", cipher]),
+                runCliInProcess(["check", plain]),
+                runCliInProcess(["check", "--json", plain]),
+                runCliInProcess(["check", broken]),
             ]);
             Object.assign(runs, { json, table, jsonPlain, malformed });
         });
@@ -123,7 +124,7 @@ describe("secrets in what the offline tools read and write", () => {
             // What `pulumi config set --secret --path ecs.worker.env.API_TOKEN …` writes.
             config["egress-remediation:ecs"].worker.env = { API_TOKEN: { secure: CIPHER } };
             fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
-            run = await runCli(["plan", "--stack", "prod", "--json"], { cwd: dir });
+            run = await runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: dir });
         });
 
         it("refuses the key with one line per problem, naming where the secret goes, and prints no ciphertext", () => {

@@ -8,7 +8,8 @@ import { SecretStore } from "../components/secretStore";
 import { validateStackConfig } from "../config/validate";
 import { lookupsFromConfig, RecordingMocks } from "../tools/offline/mocks";
 import { ProgramRun, runProgram } from "../tools/offline/runProgram";
-import { REPO, runCli, ToolResult } from "./cli";
+import { REPO, ToolResult } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 import { projectConfig, stackFileConfig } from "./fixtures";
 import { underMocks } from "./harness";
 
@@ -165,7 +166,7 @@ describe("npm run plan with secretValues in the stack file", () => {
         config["egress-remediation:secretValues"] = { TWILIO_AUTH_TOKEN: { secure: CIPHER } };
         config["egress-remediation:appRunner"].service.secrets.TWILIO_AUTH_TOKEN = "secretValues.TWILIO_AUTH_TOKEN";
         fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
-        run = await runCli(["plan", "--stack", "prod", "--json"], { cwd: dir });
+        run = await runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: dir });
     });
 
     it("plans the secret and its version with [secret] as the value; every policy judged (exit 0); no ciphertext anywhere", () => {

@@ -1,5 +1,5 @@
 import { fail } from "./cli";
-import { ROOT } from "./offline/stackFiles";
+import { projectRoot } from "./offline/stackFiles";
 import { rollbackCommand } from "./rollback/command";
 import { parseRollbackArgs, UsageError } from "./rollback/options";
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
         if (error instanceof UsageError) return fail(error.message);
         throw error;
     }
-    process.exitCode = await rollbackCommand(args, ROOT);
+    process.exitCode = await rollbackCommand(args, projectRoot());
 }
 
 void main();

@@ -18,7 +18,7 @@ function updateVersion(value: string): number {
 
 /** Adapter onto tools/rollback/command.ts, which holds the rollback and its exit codes. */
 async function rollback(options: RollbackOptions): Promise<number> {
-    const { ROOT } = await import("../offline/stackFiles");
+    const { projectRoot } = await import("../offline/stackFiles");
     const { rollbackCommand } = await import("../rollback/command");
     const { UsageError, validateArgs } = await import("../rollback/options");
     const args = { stack: options.stack, to: options.to, state: options.state, yes: options.yes === true, write: options.write, backupDir: options.backupDir };
@@ -28,7 +28,7 @@ async function rollback(options: RollbackOptions): Promise<number> {
         if (error instanceof UsageError) return stop(error.message);
         throw error;
     }
-    return rollbackCommand(args, ROOT);
+    return rollbackCommand(args, projectRoot());
 }
 
 export function rollbackCommand(): Command {

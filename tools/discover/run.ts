@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackConfig } from "../../config/schema";
 import { projectConfigFrom, PROJECT, validateStackConfig } from "../../config/validate";
-import { readStackFile, ROOT, StackFileError } from "../offline/stackFiles";
+import { projectRoot, readStackFile, StackFileError } from "../offline/stackFiles";
 import { discoverAppRunner } from "./appRunner";
 import { accountSession, checkAccount, DiscoverError } from "./aws";
 import { discoverDataStores } from "./dataStores";
@@ -112,7 +112,7 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
     // The pinned SDK runs on Node 20 (which @pulumi/pulumi 3.248 needs); its warning is about later releases.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     try {
-        const root = options.root ?? ROOT;
+        const root = options.root ?? projectRoot();
         const stackFile = readStackFile(options.stack, root);
         const config = validated(stackFile.config, stackFile.secretKeys);
         const fileName = `Pulumi.${options.stack}.yaml`;

@@ -11,9 +11,12 @@ function findProjectRoot(start: string): string | undefined {
 
 /**
  * The project directory: the nearest Pulumi.yaml at or above the working directory, as the
- * Pulumi CLI finds it, else the one above this module (source or out/).
+ * Pulumi CLI finds it, else the one above this module (source or out/). Looked up on each call,
+ * so a command run in-process from another directory reads that directory's stack.
  */
-export const ROOT = findProjectRoot(process.cwd()) ?? findProjectRoot(__dirname) ?? process.cwd();
+export function projectRoot(): string {
+    return findProjectRoot(process.cwd()) ?? findProjectRoot(__dirname) ?? process.cwd();
+}
 
 export class StackFileError extends Error {}
 
@@ -41,7 +44,7 @@ function withoutSecrets(value: unknown): { value: unknown; secret: boolean } {
 }
 
 /** Pulumi.yaml defaults (`config: key: { default }`) overlaid by Pulumi.<stack>.yaml. */
-export function readStackFile(stack: string, root = ROOT): StackFile {
+export function readStackFile(stack: string, root = projectRoot()): StackFile {
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackFileError(`--stack must be a stack name (letters, digits, _ . -); got ${JSON.stringify(stack)}`);
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
