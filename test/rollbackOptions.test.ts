@@ -1,31 +1,46 @@
 import * as assert from "assert";
-import { parseRollbackArgs, USAGE } from "../tools/rollback/options";
+import { InvalidArgumentError } from "commander";
+import { parseUpdateVersion } from "../tools/commands/rollback";
+import { RollbackArgs, UsageError, validateArgs } from "../tools/rollback/options";
 
 describe("rollback options", () => {
-    it("reads a config rollback and a state restore", () => {
-        assert.deepStrictEqual(parseRollbackArgs(["--stack", "prod", "--to", "12", "--yes", "--write", "revert"]), {
-            stack: "prod",
-            to: 12,
-            state: undefined,
-            yes: true,
-            write: "revert",
-            backupDir: undefined,
-        });
-        assert.strictEqual(parseRollbackArgs(["--stack", "prod", "--state", "7", "--yes", "--backup-dir", "/b"]).state, 7);
+    it("an update version is a whole number ≥ 1 with nothing before or after it", () => {
+        assert.strictEqual(parseUpdateVersion("10"), 10);
+        assert.strictEqual(parseUpdateVersion("1"), 1);
+        for (const value of ["0", "x12", "12x", "1.5", "+3", "01", "-1", ""]) {
+            assert.throws(
+                () => parseUpdateVersion(value),
+                (error: Error) => error instanceof InvalidArgumentError && /whole number ≥ 1/.test(error.message),
+                value,
+            );
+        }
     });
 
-    it("names the option and what is allowed", () => {
-        const cases: [string[], string][] = [
-            [[], `--stack is required. ${USAGE}`],
-            [["--stack", "prod", "--to", "0"], '--to must be an update version (a whole number ≥ 1); got "0"'],
-            [["--stack", "prod", "--state", "x"], '--state must be an update version (a whole number ≥ 1); got "x"'],
-            [["--stack", "prod", "--to", "3", "--state", "2"], "--to and --state are different kinds of rollback; give one"],
-            [["--stack", "prod", "--yes", "--write", "all"], '--write must be stack-file or revert; got "all"'],
-            [["--stack", "prod", "--write", "revert"], "--write needs --yes: the repository is written only after the rollback is applied"],
-            [["--stack", "prod", "--state", "2", "--yes", "--write", "revert"], "--write applies to a config rollback, not to --state"],
-            [["--stack", "prod", "--backup-dir", "/b"], "--backup-dir applies only to --state"],
+    it("accepts a config rollback with either write mode, and a state restore with a backup folder", () => {
+        const accepted: RollbackArgs[] = [
+            { stack: "prod", yes: false },
+            { stack: "prod", yes: true, to: 12, write: "revert" },
+            { stack: "prod", yes: true, write: "stack-file" },
+            { stack: "prod", yes: false, state: 3, backupDir: "/b" },
         ];
-        for (const [argv, message] of cases) assert.throws(() => parseRollbackArgs(argv), { message }, argv.join(" "));
-        assert.throws(() => parseRollbackArgs(["--stack", "prod", "--force"]), /^Error: Unknown option '--force'.*usage: npm run rollback/);
+        for (const args of accepted) assert.strictEqual(validateArgs(args), args);
+    });
+
+    it("refuses a combination that cannot be meant, naming the option and what is allowed", () => {
+        const cases: [RollbackArgs, string][] = [
+            [{ stack: "", yes: false }, "--stack is required"],
+            [{ stack: "prod", yes: false, to: 3, state: 2 }, "--to and --state are different kinds of rollback; give one"],
+            [{ stack: "prod", yes: true, write: "all" as never }, '--write must be stack-file or revert; got "all"'],
+            [{ stack: "prod", yes: false, write: "revert" }, "--write needs --yes: the repository is written only after the rollback is applied"],
+            [{ stack: "prod", yes: true, state: 2, write: "revert" }, "--write applies to a config rollback, not to --state"],
+            [{ stack: "prod", yes: false, backupDir: "/b" }, "--backup-dir applies only to --state"],
+        ];
+        for (const [args, message] of cases) {
+            assert.throws(
+                () => validateArgs(args),
+                (error: Error) => error instanceof UsageError && error.message === message,
+                message,
+            );
+        }
     });
 });

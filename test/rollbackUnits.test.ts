@@ -4,7 +4,6 @@ import * as os from "os";
 import * as path from "path";
 import { fileBackendCheckpoint, fileBackendDir } from "../tools/rollback/diyCheckpoints";
 import { Interrupted, Interrupts } from "../tools/rollback/interrupts";
-import { parseRollbackArgs, validateArgs } from "../tools/rollback/options";
 import { changesNothing, destructiveSteps } from "../tools/rollback/previewChecks";
 import { cliMessage } from "../tools/rollback/runRollback";
 import { diffStates } from "../tools/rollback/stateDiff";
@@ -88,33 +87,6 @@ describe("state diff (more)", () => {
         assert.deepStrictEqual(diffStates(deployment([resource({ inputs: { v: marker } })]), deployment([resource({ inputs: { v: other } })]))[0].fields, [
             "inputs.v",
         ]);
-    });
-});
-
-describe("rollback options (more)", () => {
-    it("an update version is a whole number with nothing before or after it", () => {
-        assert.strictEqual(parseRollbackArgs(["--stack", "prod", "--to", "10"]).to, 10);
-        for (const value of ["x12", "12x", "1.5", "+3", "01", ""]) {
-            assert.throws(() => parseRollbackArgs(["--stack", "prod", "--to", value]), {
-                message: `--to must be an update version (a whole number ≥ 1); got ${JSON.stringify(value)}`,
-            });
-        }
-    });
-
-    it("accepts both write modes with --yes, and a state restore with a backup folder", () => {
-        for (const write of ["stack-file", "revert"] as const) {
-            assert.strictEqual(parseRollbackArgs(["--stack", "prod", "--yes", "--write", write]).write, write);
-        }
-        assert.deepStrictEqual(parseRollbackArgs(["--stack", "prod", "--state", "3", "--backup-dir", "/b"]), {
-            stack: "prod",
-            to: undefined,
-            state: 3,
-            yes: false,
-            write: undefined,
-            backupDir: "/b",
-        });
-        const args = { stack: "prod", yes: true, to: 2 };
-        assert.strictEqual(validateArgs(args), args);
     });
 });
 

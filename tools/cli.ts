@@ -18,12 +18,6 @@ export function stop(message: string, code: 1 | 2 = 2): never {
     throw new UsageError(message, code);
 }
 
-/** Ends the process with one line on stderr, for entry points outside the commander program (tools/rollback.ts). */
-export function fail(message: string, code: 1 | 2 = 2): never {
-    process.stderr.write(`${message}\n`);
-    process.exit(code);
-}
-
 export function readJsonFile(file: string, what: string): unknown {
     try {
         return readJson(file);

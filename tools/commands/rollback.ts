@@ -11,7 +11,8 @@ interface RollbackOptions {
     readonly backupDir?: string;
 }
 
-function updateVersion(value: string): number {
+/** Commander's parser for --to and --state: a whole number ≥ 1, written as such (no sign, no leading zero). */
+export function parseUpdateVersion(value: string): number {
     if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("must be an update version (a whole number ≥ 1).");
     return Number(value);
 }
@@ -41,8 +42,8 @@ export function rollbackCommand(): Command {
         )
         .usage("--stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]")
         .requiredOption("--stack <name>", "stack to roll back")
-        .option("--to <version>", "update version to return to (default: the newest succeeded one before the current)", updateVersion)
-        .option("--state <version>", "restore the state checkpoint this update left instead (no cloud change)", updateVersion)
+        .option("--to <version>", "update version to return to (default: the newest succeeded one before the current)", parseUpdateVersion)
+        .option("--state <version>", "restore the state checkpoint this update left instead (no cloud change)", parseUpdateVersion)
         .option("--yes", "apply: pulumi up held to the preview's plan, or the state import")
         .option("--write <what>", "after the rollback, write stack-file (the restored Pulumi.<stack>.yaml) or revert (a branch reverting the bad commits)")
         .option("--backup-dir <dir>", "--state: where to save the current state before importing (default: the working directory)")
