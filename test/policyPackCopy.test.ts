@@ -35,13 +35,28 @@ describe("policy pack, self-contained (a copy of policies/ alone, as `pulumi pol
         assert.match(pack.version, /^\d+\.\d+\.\d+$/, "the PolicyPack constructor needs a version");
     });
 
-    it("has a tsconfig with its own compilerOptions and no extends", () => {
+    it("has a tsconfig with its own compilerOptions and no extends, which npm test's type-check uses for the pack", () => {
         const tsconfig = readJson(path.join(PACK, "tsconfig.json"));
         assert.strictEqual(tsconfig.extends, undefined);
         assert.strictEqual(tsconfig.compilerOptions.strict, true);
+        const check = readJson(path.join(REPO, "tsconfig.policies.json"));
+        assert.strictEqual(check.extends, "./policies/tsconfig.json");
+        assert.deepStrictEqual(Object.keys(check.compilerOptions).sort(), ["incremental", "noEmit", "tsBuildInfoFile"], "only what a check adds");
+        assert.deepStrictEqual(check.include, ["policies/**/*.ts"]);
     });
 
-    it("compiles (type-checked, as run-policy-pack does) and evaluates in a temporary folder", function () {
+    it("imports no file outside policies/ (the type-check resolves them in place; the published pack would not)", () => {
+        for (const entry of fs.readdirSync(PACK, { withFileTypes: true, recursive: true })) {
+            if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+            const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+            for (const [, spec] of text.matchAll(/(?:from |require\(|import\()"(\.[^"]*)"/g)) {
+                const target = path.resolve(entry.parentPath, spec);
+                assert.ok(target.startsWith(PACK + path.sep), `${path.relative(REPO, path.join(entry.parentPath, entry.name))} imports ${spec}`);
+            }
+        }
+    });
+
+    it("loads and evaluates in a temporary folder holding nothing but the pack", function () {
         this.timeout(180_000);
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
         try {
