@@ -20,9 +20,19 @@ function projectWith(edit: (config: Record<string, any>) => void): string {
     return dir;
 }
 
+/** Plans several tests compare against, each built once (about 0.3 s a plan); tests only read them. */
+const shared = new Map<string, ReturnType<typeof buildPlan>>();
+const prodPlan = () => memo("prod", () => buildPlan("prod"));
+const prodWithoutNat = () =>
+    memo("prod without NAT", () => buildPlan("prod", {}, (c) => ((c["egress-remediation:appRunner"] as any).network.natMode = "none")));
+function memo(key: string, build: () => ReturnType<typeof buildPlan>): ReturnType<typeof buildPlan> {
+    if (!shared.has(key)) shared.set(key, build());
+    return shared.get(key)!;
+}
+
 describe("offline plan", () => {
     it("prod: no mandatory violations; holds the NAT, route, connector, App Runner and both ECS services", async () => {
-        const plan = await buildPlan("prod");
+        const plan = await prodPlan();
         assert.deepStrictEqual(plan.evaluation.violations, []);
         const types = new Set(plan.document.resources.map((r) => r.type));
         for (const type of ["aws:ec2/natGateway:NatGateway", "aws:ec2/route:Route", "aws:apprunner/vpcConnector:VpcConnector", "aws:apprunner/service:Service"])
@@ -87,9 +97,7 @@ describe("offline plan", () => {
     });
 
     it("a stack without the NAT fails exactly the NAT policy, on the App Runner service", async () => {
-        const open = await buildPlan("prod", {}, (c) => {
-            (c["egress-remediation:appRunner"] as any).network.natMode = "none";
-        });
+        const open = await prodWithoutNat();
         assert.deepStrictEqual(
             open.evaluation.violations.map((v) => [v.policyName, v.resourceType]),
             [["apprunner-vpc-egress-has-nat", "aws:apprunner/service:Service"]],
@@ -116,8 +124,8 @@ describe("offline plan", () => {
     });
 
     it("--against: the NAT fix adds NAT, EIP, route table, route and associations, and nothing else", async () => {
-        const before = await buildPlan("prod", {}, (c) => ((c["egress-remediation:appRunner"] as any).network.natMode = "none"));
-        const after = await buildPlan("prod");
+        const before = await prodWithoutNat();
+        const after = await prodPlan();
         const changes = diffPlans(before.document.resources, after.document.resources).map((c) => `${c.op} ${c.name}`);
         assert.deepStrictEqual(changes.sort(), [
             "+ egress-nat",
@@ -130,7 +138,7 @@ describe("offline plan", () => {
     });
 
     it("--against: a new image tag is an in-place update of the App Runner service; a new ECS image replaces its task definition", async () => {
-        const before = await buildPlan("prod");
+        const before = await prodPlan();
         const after = await buildPlan("prod", {}, (c) => {
             (c["egress-remediation:appRunner"] as any).service.image = "566287346479.dkr.ecr.us-east-1.amazonaws.com/nerava-backend:v23-fixed-cmd";
             (c["egress-remediation:ecs"] as any).api.image = "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:v10";
@@ -144,7 +152,7 @@ describe("offline plan", () => {
     });
 
     it("--against: decommissioning the ECS part deletes its resources and nothing else; services and log groups stay in AWS", async () => {
-        const before = await buildPlan("prod");
+        const before = await prodPlan();
         const after = await buildPlan("prod", {}, (c) => Object.assign(c["egress-remediation:ecs"] as any, { enabled: false, decommission: true }));
         const changes = diffPlans(before.document.resources, after.document.resources);
         assert.ok(changes.length > 0 && changes.every((c) => c.op === "-"), JSON.stringify(changes));
@@ -185,7 +193,7 @@ describe("offline plan", () => {
     });
 
     it("--against a plan read back from JSON reports no changes for the same config", async () => {
-        const plan = await buildPlan("prod");
+        const plan = await prodPlan();
         const roundTripped = JSON.parse(JSON.stringify(plan.document));
         assert.deepStrictEqual(diffPlans(roundTripped.resources, plan.document.resources), []);
     });

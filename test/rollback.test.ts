@@ -22,11 +22,22 @@ interface Scenario {
     stack: FakeStack;
 }
 
+/** Each scenario's repository as first built; later scenarios start from a copy (same commits, no git runs). */
+const builtRepos = new Map<string, { repo: RollbackRepo; good: string; bad: string }>();
+after(() => builtRepos.forEach(({ repo }) => repo.remove()));
+
 /** Update 2 ran from commit `good`; update 3, from the newer commit `bad`, failed: the usual CI case. */
 function scenario(badFiles: Record<string, string> = { "index.ts": "// program v2\n", "Pulumi.prod.yaml": BAD_FILE }): Scenario {
-    const repo = new RollbackRepo();
-    const good = repo.commit("good", { "index.ts": "// program v1\n", "Pulumi.prod.yaml": GOOD_FILE });
-    const bad = repo.commit("bad", badFiles);
+    const key = JSON.stringify(badFiles);
+    let built = builtRepos.get(key);
+    if (!built) {
+        const original = new RollbackRepo();
+        const good = original.commit("good", { "index.ts": "// program v1\n", "Pulumi.prod.yaml": GOOD_FILE });
+        built = { repo: original, good, bad: original.commit("bad", badFiles) };
+        builtRepos.set(key, built);
+    }
+    const { good, bad } = built;
+    const repo = new RollbackRepo(built.repo);
     const stack = new FakeStack([
         updateRecord(3, { commit: bad, result: "failed", config: stackFileConfigOf(badFiles["Pulumi.prod.yaml"] ?? GOOD_FILE) }),
         updateRecord(2, { commit: good, config: stackFileConfigOf(GOOD_FILE) }),

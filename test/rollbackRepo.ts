@@ -7,12 +7,20 @@ import * as path from "path";
 export class RollbackRepo {
     readonly dir: string;
 
-    constructor() {
+    /** A new repository, or a copy of `original` (its files, history and config) made without running git. */
+    constructor(original?: RollbackRepo) {
         this.dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "rollback-repo-")));
+        if (original) {
+            fs.cpSync(original.dir, this.dir, { recursive: true });
+            return;
+        }
         this.git("init", "--quiet", "--initial-branch=main");
-        this.git("config", "user.name", "Rollback Test");
-        this.git("config", "user.email", "rollback@example.invalid");
-        this.git("config", "commit.gpgsign", "false");
+        // Written directly: one git process per setting cost more than the rest of a small test. No
+        // background maintenance either, which a commit would otherwise start in the test's repository.
+        fs.appendFileSync(
+            path.join(this.dir, ".git", "config"),
+            "[user]\n\tname = Rollback Test\n\temail = rollback@example.invalid\n[commit]\n\tgpgsign = false\n[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n",
+        );
         fs.mkdirSync(path.join(this.dir, "node_modules"));
         fs.writeFileSync(path.join(this.dir, "node_modules", "marker"), "installed\n");
         fs.writeFileSync(path.join(this.dir, ".gitignore"), "node_modules/\n");
