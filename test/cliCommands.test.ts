@@ -28,8 +28,9 @@ describe("egress-remediation (the command-line tool)", () => {
     const checkOut = path.join(tmp, "check.json");
     const planOut = path.join(tmp, "plan.json");
 
-    // Two runs start the real entry point (tools/launch.js, a whole Node process each); the others run the
-    // same program in this process, one after the other.
+    // Three runs start the real entry point (tools/launch.js, a whole Node process each): it must exit on its
+    // own, with only the JSON on stdout, on success and on a verdict of violations. The others run the same
+    // program in this process, one after the other.
     before(async function () {
         this.timeout(120_000);
         const noNat = projectWith((c) => (c["egress-remediation:appRunner"].network.natMode = "none"));
@@ -38,7 +39,7 @@ describe("egress-remediation (the command-line tool)", () => {
             delete c["egress-remediation:appRunner"];
         });
         const decommissioned = projectWith((c) => (c["egress-remediation:ecs"].decommission = true));
-        const processes = Promise.all([runCli(["--help"]), runCli(["plan", "--json", "--out", planOut])]);
+        const processes = Promise.all([runCli(["--help"]), runCli(["plan", "--json", "--out", planOut]), runCli(["check", "--json", SEED])]);
         const inProcess: [string, string[], { cwd?: string }?][] = [
             ["planHelp", ["plan", "--help"]],
             ["checkHelp", ["help", "check"]],
@@ -56,7 +57,7 @@ describe("egress-remediation (the command-line tool)", () => {
             ["dev", ["plan", "--stack", "dev"]],
         ];
         for (const [name, args, options] of inProcess) runs[name] = await runCliInProcess(args, options);
-        [runs.help, runs.json] = await processes;
+        [runs.help, runs.json, runs.checkProcess] = await processes;
     });
 
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -114,6 +115,15 @@ describe("egress-remediation (the command-line tool)", () => {
         assert.deepStrictEqual(Object.keys(written), ["resourcesChecked", "violations", "notEvaluated"]);
         assert.strictEqual(written.violations[0].policyName, "no-world-open-database-ingress");
         assert.match(runs.check.stdout, /│ mandatory │ no-world-open-database-ingress/);
+    });
+
+    it("check --json as a whole process: ends on its own with exit 1 on violations, only the JSON on stdout", () => {
+        assert.strictEqual(runs.checkProcess.status, 1, runs.checkProcess.stderr);
+        assert.strictEqual(runs.checkProcess.stderr, "");
+        assert.deepStrictEqual(
+            JSON.parse(runs.checkProcess.stdout).violations.map((v: { policyName: string }) => v.policyName),
+            ["no-world-open-database-ingress"],
+        );
     });
 
     it("plan --json: only the JSON on stdout; each of the program's warnings once, on stderr; --out holds the same document", () => {

@@ -14,12 +14,27 @@ function collector(into: string[]): Write {
     }) as Write;
 }
 
+/** Timers and immediates pending: one the command leaves behind would keep a real process from exiting. */
+const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout" || kind === "Immediate").length;
+
 async function captured(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
     const stdout: string[] = [];
     const stderr: string[] = [];
-    const saved = { out: process.stdout.write, err: process.stderr.write, cwd: process.cwd(), env: { ...process.env }, exitCode: process.exitCode };
+    const saved = {
+        out: process.stdout.write,
+        err: process.stderr.write,
+        exit: process.exit,
+        cwd: process.cwd(),
+        env: { ...process.env },
+        exitCode: process.exitCode,
+    };
+    const timersBefore = pendingTimers();
     process.stdout.write = collector(stdout);
     process.stderr.write = collector(stderr);
+    // A command ends by setting exitCode; one that called process.exit would end the test run instead.
+    process.exit = ((code?: number) => {
+        throw new Error(`egress-remediation ${args.join(" ")} called process.exit(${code ?? ""}); commands set process.exitCode`);
+    }) as typeof process.exit;
     process.exitCode = undefined;
     try {
         if (options.cwd) process.chdir(options.cwd);
@@ -28,15 +43,17 @@ async function captured(args: readonly string[], options: { cwd?: string; env?: 
             Object.assign(process.env, options.env);
         }
         await run(program(), args);
+        const left = pendingTimers() - timersBefore;
+        if (left > 0) throw new Error(`egress-remediation ${args.join(" ")} left ${left} timer(s) running: a real process would not exit`);
         return { status: Number(process.exitCode ?? 0), stdout: stdout.join(""), stderr: stderr.join("") };
     } finally {
         process.stdout.write = saved.out;
         process.stderr.write = saved.err;
+        process.exit = saved.exit;
         process.chdir(saved.cwd);
-        if (options.env) {
-            for (const key of Object.keys(process.env)) delete process.env[key];
-            Object.assign(process.env, saved.env);
-        }
+        // Restored whether or not the run was given an environment: the command may have written to it.
+        for (const key of Object.keys(process.env)) delete process.env[key];
+        Object.assign(process.env, saved.env);
         process.exitCode = saved.exitCode;
     }
 }
@@ -48,7 +65,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * child process would: the exit code and everything written to stdout and stderr. It costs a fraction
  * of a whole Node process (which loads the SDKs again each time), so most command-line tests use it;
  * a few keep `runCli` to prove the real entry point. Runs one at a time: the working directory, the
- * environment and the streams are the process's own.
+ * environment, the streams and process.exit are the whole worker's, swapped for the run and put back.
  */
 export function runCliInProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ToolResult> {
     const result = queue.then(() => captured(args, options));

@@ -49,7 +49,7 @@ describe("policy pack, self-contained (a copy of policies/ alone, as `pulumi pol
         for (const entry of fs.readdirSync(PACK, { withFileTypes: true, recursive: true })) {
             if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
             const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
-            for (const [, spec] of text.matchAll(/(?:from |require\(|import\()"(\.[^"]*)"/g)) {
+            for (const [, spec] of text.matchAll(/(?:from |require\(|import\(|import |reference path=)"(\.[^"]*)"/g)) {
                 const target = path.resolve(entry.parentPath, spec);
                 assert.ok(target.startsWith(PACK + path.sep), `${path.relative(REPO, path.join(entry.parentPath, entry.name))} imports ${spec}`);
             }

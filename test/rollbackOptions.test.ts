@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { InvalidArgumentError } from "commander";
 import { parseUpdateVersion } from "../tools/commands/rollback";
 import { RollbackArgs, UsageError, validateArgs } from "../tools/rollback/options";
+import { runCliInProcess } from "./cliInProcess";
 
 describe("rollback options", () => {
     it("an update version is a whole number ≥ 1 with nothing before or after it", () => {
@@ -43,4 +44,21 @@ describe("rollback options", () => {
             );
         }
     });
+});
+
+describe("rollback options, as the command passes them on", () => {
+    // Each case is refused only if the command hands that option to the checks: a dropped --to, --yes,
+    // --write or --backup-dir would be accepted (and roll back to something the user did not ask for).
+    const cases: [string[], string][] = [
+        [["--to", "3", "--state", "2"], "--to and --state are different kinds of rollback; give one"],
+        [["--write", "revert"], "--write needs --yes: the repository is written only after the rollback is applied"],
+        [["--yes", "--write", "revert", "--state", "2"], "--write applies to a config rollback, not to --state"],
+        [["--backup-dir", "/b"], "--backup-dir applies only to --state"],
+    ];
+    for (const [args, message] of cases) {
+        it(`rollback --stack prod ${args.join(" ")}: exit 2, "${message}"`, async () => {
+            const run = await runCliInProcess(["rollback", "--stack", "prod", ...args]);
+            assert.deepStrictEqual([run.status, run.stdout, run.stderr], [2, "", `${message}\n`]);
+        });
+    }
 });
