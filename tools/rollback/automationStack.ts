@@ -7,6 +7,29 @@ import { fileBackendCheckpoint, fileBackendDir } from "./diyCheckpoints";
 import { RollbackRefused } from "./planRollback";
 import { Deployment, OperationOptions, PreviewOutcome, StackConfigMap, StackOperations, UpdateRecord } from "./stackOperations";
 
+/** What AutomationStack uses of the Automation API's Stack and LocalWorkspace. */
+export type AutomationApiStack = Pick<Stack, "name" | "history" | "getAllConfig" | "importStack" | "preview" | "up">;
+export type AutomationApiWorkspace = Pick<LocalWorkspace, "whoAmI" | "envVars" | "pulumiHome" | "pulumiCommand">;
+
+export interface CommandResult {
+    readonly failed: boolean;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs a command with `stdin` as its whole input and resolves when it ends, failed or not. */
+export type RunCommand = (
+    command: string,
+    args: string[],
+    options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly maxBuffer: number; readonly stdin: string },
+) => Promise<CommandResult>;
+
+const runCommand: RunCommand = (command, args, { stdin, ...options }) =>
+    new Promise((resolve) => {
+        const child = execFile(command, args, options, (error, stdout, stderr) => resolve({ failed: !!error, stdout, stderr }));
+        child.stdin?.end(stdin);
+    });
+
 /**
  * StackOperations over the Automation API's LocalWorkspace, opened on a temporary worktree (the CLI
  * rewrites the stack file there, never in the user's checkout). Three things the Automation API
@@ -15,10 +38,12 @@ import { Deployment, OperationOptions, PreviewOutcome, StackConfigMap, StackOper
  * keeps secrets as ciphertext (the Automation API's exportStack adds --show-secrets).
  */
 export class AutomationStack implements StackOperations {
-    private constructor(
-        private readonly stack: Stack,
-        private readonly workspace: LocalWorkspace,
+    /** `open` is the real entry; tests pass fakes of the stack, the workspace and the command runner. */
+    constructor(
+        private readonly stack: AutomationApiStack,
+        private readonly workspace: AutomationApiWorkspace,
         private readonly workDir: string,
+        private readonly run: RunCommand = runCommand,
     ) {}
 
     static async open(stackName: string, workDir: string): Promise<AutomationStack> {
@@ -98,20 +123,13 @@ export class AutomationStack implements StackOperations {
     }
 
     /** The workspace's own CLI binary and environment; arguments never carry a config value. */
-    private cli(args: string[], stdin?: string): Promise<string> {
+    private async cli(args: string[], stdin?: string): Promise<string> {
         const env = { ...process.env, ...this.workspace.envVars, ...(this.workspace.pulumiHome ? { PULUMI_HOME: this.workspace.pulumiHome } : {}) };
-        return new Promise((resolve, reject) => {
-            const child = execFile(
-                this.workspace.pulumiCommand.command,
-                args,
-                { cwd: this.workDir, env, maxBuffer: 512 * 1024 * 1024 },
-                (error, stdout, stderr) => {
-                    if (error) reject(Object.assign(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed`), { commandResult: { stderr } }));
-                    else resolve(stdout);
-                },
-            );
-            child.stdin?.end(stdin ?? "");
-        });
+        // A state export of a large stack passes execFile's 1 MiB default by far.
+        const options = { cwd: this.workDir, env, maxBuffer: 512 * 1024 * 1024, stdin: stdin ?? "" };
+        const result = await this.run(this.workspace.pulumiCommand.command, args, options);
+        if (result.failed) throw Object.assign(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed`), { commandResult: { stderr: result.stderr } });
+        return result.stdout;
     }
 }
 

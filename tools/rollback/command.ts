@@ -8,7 +8,7 @@ import { RollbackArgs, UsageError, validateArgs } from "./options";
 import { RollbackRefused } from "./planRollback";
 import { RollbackFailed, runRollback } from "./runRollback";
 import { runStateRestore } from "./stateRestore";
-import { OpenStack } from "./stackOperations";
+import { OpenStack, StackOperations } from "./stackOperations";
 
 /** A tool the rollback drives is not installed: said as is, without "refused". */
 export class MissingTool extends Error {}
@@ -16,10 +16,13 @@ export class MissingTool extends Error {}
 const NO_CLI =
     "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview`, `up` and `stack import`); install it, run `pulumi login`, and retry";
 
-/** Opens the real stack; a missing CLI becomes one line instead of execa's wall of text. */
-const openStack: OpenStack = async (stackName, workDir) => {
+/**
+ * Opens the real stack; a missing CLI becomes one line instead of execa's wall of text. `select` is
+ * AutomationStack.open; tests pass a failing one to check the lines without a CLI process.
+ */
+export const openStack = async (stackName: string, workDir: string, select: OpenStack = AutomationStack.open): Promise<StackOperations> => {
     try {
-        return await AutomationStack.open(stackName, workDir);
+        return await select(stackName, workDir);
     } catch (error) {
         const message = String((error as Error).message);
         if (/ENOENT|not found|could not find/i.test(message) && /pulumi/i.test(message) && !/no stack named/i.test(message)) throw new MissingTool(NO_CLI);
@@ -27,8 +30,12 @@ const openStack: OpenStack = async (stackName, workDir) => {
     }
 };
 
-const installDependencies = async (dir: string) => {
-    await promisify(execFile)("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+/** Runs a command to its end (promisified execFile; tests pass a fake, so no npm process starts). */
+type RunCommand = (file: string, args: string[], options: { cwd: string; maxBuffer: number }) => Promise<unknown>;
+
+/** `npm ci` in the worktree, without lifecycle scripts; its log can pass execFile's 1 MiB default. */
+export const installDependencies = async (dir: string, run: RunCommand = promisify(execFile)) => {
+    await run("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
 };
 
 /**

@@ -8,6 +8,17 @@ import { git } from "./git";
 export type InstallDependencies = (dir: string) => Promise<void>;
 
 /**
+ * How a worktree runs git: `run` is ./git's `git`, `runSync` is execFileSync for the exit listener (which
+ * must be synchronous). Tests pass fakes, so the cleanup paths run in-process without a git process.
+ */
+export interface WorktreeGit {
+    readonly run: (cwd: string, args: string[]) => Promise<string>;
+    readonly runSync: (file: string, args: string[], options: { cwd: string; stdio: "ignore" }) => unknown;
+}
+
+const REAL_GIT: WorktreeGit = { run: git, runSync: execFileSync };
+
+/**
  * A detached git worktree in a private temporary folder (mode 0700): the rollback runs the target's
  * program and edits its stack file here, so the user's checkout is never touched.
  */
@@ -16,7 +27,7 @@ export class TempWorktree {
     private readonly onExit = () => {
         fs.rmSync(this.tmp, { recursive: true, force: true });
         try {
-            execFileSync("git", ["worktree", "prune"], { cwd: this.repo, stdio: "ignore" });
+            this.git.runSync("git", ["worktree", "prune"], { cwd: this.repo, stdio: "ignore" });
         } catch {
             // git itself prunes a missing worktree on its next gc
         }
@@ -26,16 +37,17 @@ export class TempWorktree {
         readonly repo: string,
         readonly tmp: string,
         readonly dir: string,
+        private readonly git: WorktreeGit,
     ) {
         process.once("exit", this.onExit);
     }
 
-    static async create(repo: string, commit: string): Promise<TempWorktree> {
+    static async create(repo: string, commit: string, gitRunner: WorktreeGit = REAL_GIT): Promise<TempWorktree> {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-rollback-"));
         const dir = path.join(tmp, path.basename(repo));
-        const worktree = new TempWorktree(repo, tmp, dir);
+        const worktree = new TempWorktree(repo, tmp, dir, gitRunner);
         try {
-            await git(repo, ["worktree", "add", "--quiet", "--detach", dir, commit]);
+            await gitRunner.run(repo, ["worktree", "add", "--quiet", "--detach", dir, commit]);
         } catch (error) {
             await worktree.remove();
             throw error;
@@ -48,7 +60,7 @@ export class TempWorktree {
     }
 
     async checkout(commit: string): Promise<void> {
-        await git(this.dir, ["checkout", "--quiet", "--force", "--detach", commit]);
+        await this.git.run(this.dir, ["checkout", "--quiet", "--force", "--detach", commit]);
     }
 
     /**
@@ -59,7 +71,7 @@ export class TempWorktree {
      */
     async provideDependencies(commit: string, install: InstallDependencies): Promise<"linked" | "installed"> {
         const lockFiles = ["package.json", "package-lock.json"];
-        const differs = await git(this.repo, ["diff", "--name-only", commit, "HEAD", "--", ...lockFiles]);
+        const differs = await this.git.run(this.repo, ["diff", "--name-only", commit, "HEAD", "--", ...lockFiles]);
         const link = path.join(this.tmp, "node_modules");
         fs.rmSync(link, { force: true });
         if (!differs && fs.existsSync(path.join(this.repo, "node_modules"))) {
@@ -74,10 +86,10 @@ export class TempWorktree {
     async remove(): Promise<void> {
         process.off("exit", this.onExit);
         try {
-            if (fs.existsSync(this.dir)) await git(this.repo, ["worktree", "remove", "--force", "--force", this.dir]);
+            if (fs.existsSync(this.dir)) await this.git.run(this.repo, ["worktree", "remove", "--force", "--force", this.dir]);
         } finally {
             fs.rmSync(this.tmp, { recursive: true, force: true });
-            await git(this.repo, ["worktree", "prune"]).catch(() => undefined);
+            await this.git.run(this.repo, ["worktree", "prune"]).catch(() => undefined);
         }
     }
 }
