@@ -1,7 +1,6 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
-import { AutomationStack } from "./automationStack";
 import { GitError } from "./git";
 import { Interrupted, Interrupts } from "./interrupts";
 import { RollbackArgs, UsageError, validateArgs } from "./options";
@@ -16,11 +15,14 @@ export class MissingTool extends Error {}
 const NO_CLI =
     "rollback needs the Pulumi CLI on PATH (it drives `pulumi stack history`, `preview`, `up` and `stack import`); install it, run `pulumi login`, and retry";
 
+/** AutomationStack.open, loaded when a rollback opens a stack: the Automation API loads most of @pulumi/pulumi (about 1 s). */
+const openAutomationStack: OpenStack = async (stackName, workDir) => (await import("./automationStack")).AutomationStack.open(stackName, workDir);
+
 /**
  * Opens the real stack; a missing CLI becomes one line instead of execa's wall of text. `select` is
  * AutomationStack.open; tests pass a failing one to check the lines without a CLI process.
  */
-export const openStack = async (stackName: string, workDir: string, select: OpenStack = AutomationStack.open): Promise<StackOperations> => {
+export const openStack = async (stackName: string, workDir: string, select: OpenStack = openAutomationStack): Promise<StackOperations> => {
     try {
         return await select(stackName, workDir);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
-import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+// The error class alone: the package's automation index loads most of @pulumi/pulumi (about 1 s).
+import { ConcurrentUpdateError } from "@pulumi/pulumi/automation/errors";
 import { changedFiles, commitExists, topLevel, trackedChanges } from "./git";
 import { Interrupts } from "./interrupts";
 import { describe, diffConfig, numberVersions, planRollback, RollbackPlan, RollbackRefused } from "./planRollback";

@@ -2,7 +2,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+// The error class alone: the package's automation index loads most of @pulumi/pulumi (about 1 s).
+import { ConcurrentUpdateError } from "@pulumi/pulumi/automation/errors";
 import { Interrupts } from "./interrupts";
 import { describe, numberVersions, RollbackRefused } from "./planRollback";
 import { cliMessage, RollbackFailed } from "./runRollback";
