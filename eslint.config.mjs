@@ -18,7 +18,7 @@ export default tseslint.config(
         rules: { "@typescript-eslint/no-explicit-any": "error" },
     },
     {
-        files: ["**/*.js"],
+        files: ["**/*.js", "**/*.cjs"],
         languageOptions: {
             sourceType: "commonjs",
             globals: { require: "readonly", process: "readonly", __dirname: "readonly", module: "writable", console: "readonly" },
