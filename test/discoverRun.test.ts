@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runDiscover } from "../tools/discover/run";
-import { REPO, runCli } from "./cli";
+import { REPO } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 
 async function discover(options: Partial<Parameters<typeof runDiscover>[0]>) {
     let out = "";
@@ -54,7 +55,7 @@ describe("discover: bad input is refused in one line before any AWS call", () =>
     });
 
     it("as a command of the tool: needs --stack, and prints the usage under the error", async () => {
-        const run = await runCli(["discover"]);
+        const run = await runCliInProcess(["discover"]);
         assert.strictEqual(run.status, 2);
         assert.strictEqual(
             run.stderr,

@@ -7,6 +7,7 @@ import { takeOutSecureValues } from "../tools/engine/rehearsal";
 import { EngineSandbox } from "../tools/engine/sandbox";
 import { recordedAccount } from "../simulator/recordedAccount";
 import { runCli } from "./cli";
+import { runCliInProcess } from "./cliInProcess";
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-test-"));
@@ -58,7 +59,7 @@ describe("rehearsal", () => {
     it("refuses a secretValues key in --set by name, never echoing its value", async function () {
         this.timeout(60_000);
         const cli = fakeEngine(path.join(tempDir(), "cli"));
-        const result = await runCli(["rehearse", "--cli", cli, "--set", "egress-remediation:secretValues.TWILIO_AUTH_TOKEN=s3cr3t-CANARY-set"]);
+        const result = await runCliInProcess(["rehearse", "--cli", cli, "--set", "egress-remediation:secretValues.TWILIO_AUTH_TOKEN=s3cr3t-CANARY-set"]);
         assert.strictEqual(result.status, 2);
         assert.match(result.stderr, /--set egress-remediation:secretValues\.TWILIO_AUTH_TOKEN: secret values never go on a command line/);
         assert.ok(!(result.stdout + result.stderr).includes("s3cr3t-CANARY-set"));
