@@ -17,6 +17,12 @@ function collector(into: string[]): Write {
 /** Timers and immediates pending: one the command leaves behind would keep a real process from exiting. */
 const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout" || kind === "Immediate").length;
 
+// Errors name the command only: its arguments may hold a value a test passes to prove it is never echoed.
+
+/** Listeners a command installs for its run (signals, exit) and must take away again on every path. */
+const PROCESS_EVENTS = ["SIGINT", "SIGTERM", "exit"] as const;
+const processListeners = () => PROCESS_EVENTS.map((event) => process.listenerCount(event));
+
 async function captured(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
     const stdout: string[] = [];
     const stderr: string[] = [];
@@ -29,11 +35,12 @@ async function captured(args: readonly string[], options: { cwd?: string; env?: 
         exitCode: process.exitCode,
     };
     const timersBefore = pendingTimers();
+    const listenersBefore = processListeners();
     process.stdout.write = collector(stdout);
     process.stderr.write = collector(stderr);
     // A command ends by setting exitCode; one that called process.exit would end the test run instead.
     process.exit = ((code?: number) => {
-        throw new Error(`egress-remediation ${args.join(" ")} called process.exit(${code ?? ""}); commands set process.exitCode`);
+        throw new Error(`egress-remediation ${args[0] ?? ""} called process.exit(${code ?? ""}); commands set process.exitCode`);
     }) as typeof process.exit;
     process.exitCode = undefined;
     try {
@@ -44,7 +51,10 @@ async function captured(args: readonly string[], options: { cwd?: string; env?: 
         }
         await run(program(), args);
         const left = pendingTimers() - timersBefore;
-        if (left > 0) throw new Error(`egress-remediation ${args.join(" ")} left ${left} timer(s) running: a real process would not exit`);
+        if (left > 0) throw new Error(`egress-remediation ${args[0] ?? ""} left ${left} timer(s) running: a real process would not exit`);
+        const listeners = processListeners();
+        const leaked = PROCESS_EVENTS.filter((_, i) => listeners[i] > listenersBefore[i]);
+        if (leaked.length) throw new Error(`egress-remediation ${args[0] ?? ""} left ${leaked.join(", ")} listener(s) installed`);
         return { status: Number(process.exitCode ?? 0), stdout: stdout.join(""), stderr: stderr.join("") };
     } finally {
         process.stdout.write = saved.out;

@@ -34,13 +34,15 @@ async function rehearse(options: RehearseOptions): Promise<number> {
         if (error instanceof NoCliError) return stop(error.message);
         throw error;
     }
+    // Parsed before the signal handlers go in: a refused --set must not leave them behind.
+    const settings = options.set.map(parseSetting);
     const { Interrupts } = await import("../rollback/interrupts");
     const interrupts = new Interrupts(() => undefined).install();
     const rehearsal = runRehearsal({
         stack: options.stack,
         cliDir,
         accountFile: options.account,
-        set: options.set.map(parseSetting),
+        set: settings,
         unset: options.unset,
         keep: options.keep,
         signal: interrupts.signal,
