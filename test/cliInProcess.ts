@@ -17,10 +17,11 @@ function collector(into: string[]): Write {
 /** Timers and immediates pending: one the command leaves behind would keep a real process from exiting. */
 const pendingTimers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout" || kind === "Immediate").length;
 
-// Errors name the command only: its arguments may hold a value a test passes to prove it is never echoed.
-
-/** Listeners a command installs for its run (signals, exit) and must take away again on every path. */
-const PROCESS_EVENTS = ["SIGINT", "SIGTERM", "exit"] as const;
+/**
+ * Signal listeners a command installs for its run and must take away again on every path. ("exit" is not
+ * counted: @pulumi/pulumi adds one hook per process, on its first promise, to report leaked promises.)
+ */
+const PROCESS_EVENTS = ["SIGINT", "SIGTERM"] as const;
 const processListeners = () => PROCESS_EVENTS.map((event) => process.listenerCount(event));
 
 async function captured(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
@@ -38,6 +39,7 @@ async function captured(args: readonly string[], options: { cwd?: string; env?: 
     const listenersBefore = processListeners();
     process.stdout.write = collector(stdout);
     process.stderr.write = collector(stderr);
+    // Errors below name the command only: its arguments may hold a value a test proves is never echoed.
     // A command ends by setting exitCode; one that called process.exit would end the test run instead.
     process.exit = ((code?: number) => {
         throw new Error(`egress-remediation ${args[0] ?? ""} called process.exit(${code ?? ""}); commands set process.exitCode`);
