@@ -2,25 +2,16 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { REPO, runCli, ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { stackFileConfig } from "./fixtures";
+import { prodProjectWith } from "./fixtures";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
 const SEED = path.join(__dirname, "fixtures", "seed-rds-world-open.export.json");
 /** One of the prod stack's unconfirmed values, which the program warns about and the plan lists. */
 const UNCONFIRMED_IMAGE = /egress-remediation:ecs\.api\.image: /g;
 
-/** A project directory holding Pulumi.yaml and a Pulumi.prod.yaml edited by `edit`. */
-function projectWith(edit: (config: Record<string, any>) => void): string {
-    const dir = fs.mkdtempSync(path.join(tmp, "project-"));
-    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const config = stackFileConfig("prod");
-    edit(config);
-    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
-    return dir;
-}
+const projectWith = (edit: (config: Record<string, any>) => void) => prodProjectWith(edit, tmp);
 
 describe("egress-remediation (the command-line tool)", () => {
     const runs: Record<string, ToolResult> = {};

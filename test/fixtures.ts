@@ -1,6 +1,7 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { projectEntries } from "../config/validate";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -9,6 +10,16 @@ const ROOT = path.resolve(__dirname, "..");
 export function stackFileConfig(stack: string): Record<string, unknown> {
     const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     return structuredClone(doc.config);
+}
+
+/** A new project folder under `parent`: Pulumi.yaml, and a Pulumi.prod.yaml holding prod's config as `edit` changed it. */
+export function prodProjectWith(edit: (config: Record<string, any>) => void, parent = os.tmpdir()): string {
+    const dir = fs.mkdtempSync(path.join(parent, "project-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const config = stackFileConfig("prod");
+    edit(config);
+    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
+    return dir;
 }
 
 /** The project's part of that config, without the namespace: `{ appRunner, ecs, tags }`. */

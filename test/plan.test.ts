@@ -2,23 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
 import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
 import { readStackFile } from "../tools/offline/stackFiles";
-import { REPO, ToolResult } from "./cli";
+import { ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { stackFileConfig } from "./fixtures";
-
-/** A project directory holding Pulumi.yaml and a Pulumi.prod.yaml edited by `edit`. */
-function projectWith(edit: (config: Record<string, any>) => void): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-    fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    const config = stackFileConfig("prod");
-    edit(config);
-    fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
-    return dir;
-}
+import { prodProjectWith as projectWith } from "./fixtures";
 
 /** Plans several tests compare against, each built once (about 0.3 s a plan); tests only read them. */
 const shared = new Map<string, ReturnType<typeof buildPlan>>();

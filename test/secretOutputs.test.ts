@@ -4,12 +4,11 @@ import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
 import { evaluatePolicies, exitCodeOf } from "../tools/offline/evaluatePolicies";
 import { resourcesFromDocument } from "../tools/offline/readResources";
-import { REPO, ToolResult } from "./cli";
+import { ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { stackFileConfig } from "./fixtures";
+import { prodProjectWith } from "./fixtures";
 import { promiseOf, underMocks } from "./harness";
 
 const CANARY = "s3cr3t-CANARY-7d1e";
@@ -118,12 +117,8 @@ describe("secrets in what the offline tools read and write", () => {
         before(async function () {
             // Whole Node processes (or the whole program under mocks): allow for a loaded machine.
             this.timeout(180_000);
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-secret-"));
-            fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-            const config = stackFileConfig("prod") as Record<string, any>;
             // What `pulumi config set --secret --path ecs.worker.env.API_TOKEN …` writes.
-            config["egress-remediation:ecs"].worker.env = { API_TOKEN: { secure: CIPHER } };
-            fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
+            const dir = prodProjectWith((config) => (config["egress-remediation:ecs"].worker.env = { API_TOKEN: { secure: CIPHER } }));
             run = await runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: dir });
         });
 

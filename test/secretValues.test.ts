@@ -1,16 +1,12 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
 import { SecretStore } from "../components/secretStore";
 import { validateStackConfig } from "../config/validate";
 import { lookupsFromConfig, RecordingMocks } from "../tools/offline/mocks";
 import { ProgramRun, runProgram } from "../tools/offline/runProgram";
-import { REPO, ToolResult } from "./cli";
+import { ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { projectConfig, stackFileConfig } from "./fixtures";
+import { prodProjectWith, projectConfig, stackFileConfig } from "./fixtures";
 import { underMocks } from "./harness";
 
 const TWILIO = "s3cr3t-CANARY-twilio";
@@ -159,13 +155,11 @@ describe("npm run plan with secretValues in the stack file", () => {
     before(async function () {
         // Whole Node processes (or the whole program under mocks): allow for a loaded machine.
         this.timeout(180_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-secretvalues-"));
-        fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        const config = stackFileConfig("prod") as Record<string, any>;
-        // What `pulumi config set --secret --path 'secretValues.TWILIO_AUTH_TOKEN' …` writes.
-        config["egress-remediation:secretValues"] = { TWILIO_AUTH_TOKEN: { secure: CIPHER } };
-        config["egress-remediation:appRunner"].service.secrets.TWILIO_AUTH_TOKEN = "secretValues.TWILIO_AUTH_TOKEN";
-        fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));
+        const dir = prodProjectWith((config) => {
+            // What `pulumi config set --secret --path 'secretValues.TWILIO_AUTH_TOKEN' …` writes.
+            config["egress-remediation:secretValues"] = { TWILIO_AUTH_TOKEN: { secure: CIPHER } };
+            config["egress-remediation:appRunner"].service.secrets.TWILIO_AUTH_TOKEN = "secretValues.TWILIO_AUTH_TOKEN";
+        });
         run = await runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: dir });
     });
 
