@@ -9,12 +9,21 @@ const REPO = path.resolve(__dirname, "..");
 const PACK = path.join(REPO, "policies");
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
 
+/** Each TypeScript file of the pack: its folder, its path and its text. */
+function packSources(): { dir: string; file: string; text: string }[] {
+    return fs
+        .readdirSync(PACK, { withFileTypes: true, recursive: true })
+        .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+        .map((entry) => {
+            const file = path.join(entry.parentPath, entry.name);
+            return { dir: entry.parentPath, file, text: fs.readFileSync(file, "utf8") };
+        });
+}
+
 /** Every package a file of the pack imports or requires (bare specifiers only). */
-function importedPackages(dir: string): Set<string> {
+function importedPackages(): Set<string> {
     const found = new Set<string>();
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-        if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
-        const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+    for (const { text } of packSources()) {
         for (const [, spec] of text.matchAll(/(?:from |require\()"([^".][^"]*)"/g)) {
             found.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
         }
@@ -29,7 +38,7 @@ describe("policy pack, self-contained (a copy of policies/ alone, as `pulumi pol
         const rootVersions = { ...root.dependencies, ...root.devDependencies };
         // run-policy-pack type-checks the pack with ts-node and the pack's typescript (else a vendored 3.8);
         // @pulumi/pulumi is pinned to the program's version rather than left to @pulumi/policy's range.
-        const needed = new Set([...importedPackages(PACK), "@pulumi/pulumi", "typescript", "ts-node", "@types/node"]);
+        const needed = new Set([...importedPackages(), "@pulumi/pulumi", "typescript", "ts-node", "@types/node"]);
         assert.deepStrictEqual(Object.keys(pack.dependencies).sort(), [...needed].sort());
         for (const [name, version] of Object.entries(pack.dependencies)) assert.strictEqual(version, rootVersions[name], name);
         assert.match(pack.version, /^\d+\.\d+\.\d+$/, "the PolicyPack constructor needs a version");
@@ -46,12 +55,9 @@ describe("policy pack, self-contained (a copy of policies/ alone, as `pulumi pol
     });
 
     it("imports no file outside policies/ (the type-check resolves them in place; the published pack would not)", () => {
-        for (const entry of fs.readdirSync(PACK, { withFileTypes: true, recursive: true })) {
-            if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
-            const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+        for (const { dir, file, text } of packSources()) {
             for (const [, spec] of text.matchAll(/(?:from |require\(|import\(|import |reference path=)"(\.[^"]*)"/g)) {
-                const target = path.resolve(entry.parentPath, spec);
-                assert.ok(target.startsWith(PACK + path.sep), `${path.relative(REPO, path.join(entry.parentPath, entry.name))} imports ${spec}`);
+                assert.ok(path.resolve(dir, spec).startsWith(PACK + path.sep), `${path.relative(REPO, file)} imports ${spec}`);
             }
         }
     });

@@ -19,8 +19,8 @@ const NO_CLI =
 const openAutomationStack: OpenStack = async (stackName, workDir) => (await import("./automationStack")).AutomationStack.open(stackName, workDir);
 
 /**
- * Opens the real stack; a missing CLI becomes one line instead of execa's wall of text. `select` is
- * AutomationStack.open; tests pass a failing one to check the lines without a CLI process.
+ * Opens the real stack; a missing CLI becomes one line instead of execa's wall of text. `select` opens it
+ * (the Automation API by default); tests pass a failing one to check the lines without a CLI process.
  */
 export const openStack = async (stackName: string, workDir: string, select: OpenStack = openAutomationStack): Promise<StackOperations> => {
     try {
