@@ -6,10 +6,16 @@ import { projectEntries } from "../config/validate";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The `config:` block of a committed stack file, keyed as Pulumi keys it. */
+const parsedStackFiles = new Map<string, Record<string, unknown>>();
+
+/** The `config:` block of a committed stack file, keyed as Pulumi keys it: a fresh copy, parsed once per worker. */
 export function stackFileConfig(stack: string): Record<string, unknown> {
-    const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    return structuredClone(doc.config);
+    let config = parsedStackFiles.get(stack);
+    if (!config) {
+        config = (parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+        parsedStackFiles.set(stack, config);
+    }
+    return structuredClone(config);
 }
 
 /** A new project folder under `parent`: Pulumi.yaml, and a Pulumi.prod.yaml holding prod's config as `edit` changed it. */
