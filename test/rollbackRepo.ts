@@ -14,7 +14,8 @@ export class RollbackRepo {
             fs.cpSync(original.dir, this.dir, { recursive: true });
             return;
         }
-        this.git("init", "--quiet", "--initial-branch=main");
+        // No template: its sample hooks were most of the files each copy and removal went through.
+        this.git("init", "--quiet", "--initial-branch=main", "--template=");
         // Written directly: one git process per setting cost more than the rest of a small test. No
         // background maintenance either, which a commit would otherwise start in the test's repository.
         fs.appendFileSync(
