@@ -30,7 +30,7 @@ const all = fs
     .sort();
 
 module.exports = {
-    require: ["ts-node/register/transpile-only", "test/unmappedPulumiStacks.ts", "test/rootHooks.ts"],
+    require: ["ts-node/register/transpile-only", "test/unmappedPulumiStacks.ts", "test/rootHooks.ts", "test/tempDirs.ts"],
     spec: [...FIRST.filter((file) => all.includes(file)), ...all.filter((file) => !FIRST.includes(file))],
     timeout: 60000,
     parallel: true,

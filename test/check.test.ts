@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ToolResult } from "./cli";
+import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 
 function tempFile(name: string, text: string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "check-")), name);
+    const file = path.join(tempDir("check-"), name);
     fs.writeFileSync(file, text);
     return file;
 }

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runDiscover } from "../tools/discover/run";
 import { REPO } from "./cli";
+import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 
 async function discover(options: Partial<Parameters<typeof runDiscover>[0]>) {
@@ -20,7 +20,7 @@ describe("discover: bad input is refused in one line before any AWS call", () =>
     });
 
     it("refuses a Terraform state that is not format 4, or not JSON, naming the file", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "discover-tf-"));
+        const dir = tempDir("discover-tf-");
         const old = path.join(dir, "old.tfstate");
         fs.writeFileSync(old, JSON.stringify({ version: 3, modules: [] }));
         const notJson = path.join(dir, "state.txt");
@@ -43,7 +43,7 @@ describe("discover: bad input is refused in one line before any AWS call", () =>
     });
 
     it("refuses a stack file the program's schema rejects, with the first problem", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "discover-bad-"));
+        const dir = tempDir("discover-bad-");
         fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8").replace("port: 8000", "port: 80000"));
         const run = await discover({ root: dir });

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { projectEntries } from "../config/validate";
+import { tempDir } from "./tempDirs";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -20,7 +21,7 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
 
 /** A new project folder under `parent`: Pulumi.yaml, and a Pulumi.prod.yaml holding prod's config as `edit` changed it. */
 export function prodProjectWith(edit: (config: Record<string, any>) => void, parent = os.tmpdir()): string {
-    const dir = fs.mkdtempSync(path.join(parent, "project-"));
+    const dir = tempDir("project-", parent);
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const config = stackFileConfig("prod");
     edit(config);

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
 import { readStackFile } from "../tools/offline/stackFiles";
 import { ToolResult } from "./cli";
+import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 import { prodProjectWith as projectWith } from "./fixtures";
 
@@ -188,7 +188,7 @@ describe("offline plan", () => {
     });
 
     it("the checker reads the plan's JSON and agrees: no mandatory violations (CI's path)", async () => {
-        const file = path.join(os.tmpdir(), `plan-${process.pid}.json`);
+        const file = path.join(tempDir("plan-"), "plan.json");
         fs.writeFileSync(file, runs.json.stdout);
         const check = await runCliInProcess(["check", "--json", file]);
         assert.strictEqual(check.status, 0, check.stderr);

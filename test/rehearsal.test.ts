@@ -1,17 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { locateCli, NoCliError } from "../tools/engine/locateCli";
 import { takeOutSecureValues } from "../tools/engine/rehearsal";
 import { EngineSandbox } from "../tools/engine/sandbox";
 import { recordedAccount } from "../simulator/recordedAccount";
 import { runCli } from "./cli";
+import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 
-function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-test-"));
-}
+const rehearsalDir = () => tempDir("rehearsal-test-");
 
 function fakeEngine(dir: string, names = ["pulumi", "pulumi-language-nodejs"]): string {
     fs.mkdirSync(dir, { recursive: true });
@@ -22,7 +20,7 @@ function fakeEngine(dir: string, names = ["pulumi", "pulumi-language-nodejs"]): 
 describe("rehearsal", () => {
     describe("locating a Pulumi CLI", () => {
         it("takes an explicit folder only when it holds both the CLI and the Node language host", () => {
-            const dir = fakeEngine(path.join(tempDir(), "cli"), ["pulumi"]);
+            const dir = fakeEngine(path.join(rehearsalDir(), "cli"), ["pulumi"]);
             assert.throws(
                 () => locateCli(dir, {}),
                 (e: Error) => e instanceof NoCliError && /pulumi and pulumi-language-nodejs/.test(e.message),
@@ -32,14 +30,14 @@ describe("rehearsal", () => {
         });
 
         it("prefers the user's install on the PATH over the engine build cache", () => {
-            const root = tempDir();
+            const root = rehearsalDir();
             const onPath = fakeEngine(path.join(root, "bin"));
             fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-abc"));
             assert.strictEqual(locateCli(undefined, { PATH: `/nonexistent${path.delimiter}${onPath}`, ENGINE_CACHE_DIR: path.join(root, "cache") }), onPath);
         });
 
         it("falls back to engine/build.sh's cache, ignoring unfinished builds", () => {
-            const root = tempDir();
+            const root = rehearsalDir();
             const built = fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-abc"));
             fakeEngine(path.join(root, "cache", "pulumi-v3.248.0-def.partial.123"));
             // A newer folder built for another SDK version (package.json moved on) is not this project's engine.
@@ -50,7 +48,7 @@ describe("rehearsal", () => {
 
         it("says how to get one when there is none", () => {
             assert.throws(
-                () => locateCli(undefined, { PATH: "", ENGINE_CACHE_DIR: path.join(tempDir(), "empty") }),
+                () => locateCli(undefined, { PATH: "", ENGINE_CACHE_DIR: path.join(rehearsalDir(), "empty") }),
                 (e: Error) => e instanceof NoCliError && /npm run engine:build/.test(e.message) && /--cli/.test(e.message),
             );
         });
@@ -58,7 +56,7 @@ describe("rehearsal", () => {
 
     it("refuses a secretValues key in --set by name, never echoing its value", async function () {
         this.timeout(60_000);
-        const cli = fakeEngine(path.join(tempDir(), "cli"));
+        const cli = fakeEngine(path.join(rehearsalDir(), "cli"));
         const result = await runCliInProcess(["rehearse", "--cli", cli, "--set", "egress-remediation:secretValues.TWILIO_AUTH_TOKEN=s3cr3t-CANARY-set"]);
         assert.strictEqual(result.status, 2);
         assert.match(result.stderr, /--set egress-remediation:secretValues\.TWILIO_AUTH_TOKEN: secret values never go on a command line/);
@@ -67,7 +65,7 @@ describe("rehearsal", () => {
 
     it("asks the running CLI to cancel on Ctrl-C, removes its sandbox and exits 130", async function () {
         this.timeout(120_000);
-        const root = tempDir();
+        const root = rehearsalDir();
         const cli = fakeEngine(path.join(root, "cli"));
         const started = path.join(root, "started");
         // A stand-in CLI that records where its sandbox is and runs until it is told to stop.
@@ -87,7 +85,7 @@ describe("rehearsal", () => {
     });
 
     it("takes encrypted values and the encryption settings out of the copied stack file, keeping comments", () => {
-        const file = path.join(tempDir(), "Pulumi.prod.yaml");
+        const file = path.join(rehearsalDir(), "Pulumi.prod.yaml");
         fs.writeFileSync(
             file,
             [
@@ -124,7 +122,7 @@ describe("engine sandbox", () => {
     it("puts the simulated provider first on the PATH and hides every AWS credential of the caller", () => {
         const saved = process.env.AWS_ACCESS_KEY_ID;
         process.env.AWS_ACCESS_KEY_ID = "AKIA-CALLER-CANARY";
-        const cliDir = fakeEngine(path.join(tempDir(), "cli"));
+        const cliDir = fakeEngine(path.join(rehearsalDir(), "cli"));
         const first = EngineSandbox.create({ cliDir, account: recordedAccount(), projectDir: tempProject() });
         const second = EngineSandbox.create({ cliDir, account: recordedAccount(), projectDir: tempProject() });
         try {
@@ -150,7 +148,7 @@ describe("engine sandbox", () => {
 
 /** A minimal project folder to copy: the sandbox links its node_modules. */
 function tempProject(): string {
-    const dir = tempDir();
+    const dir = rehearsalDir();
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\nruntime: nodejs\n");
     fs.mkdirSync(path.join(dir, "node_modules"));
     return dir;

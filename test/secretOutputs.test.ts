@@ -1,12 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies, exitCodeOf } from "../tools/offline/evaluatePolicies";
 import { resourcesFromDocument } from "../tools/offline/readResources";
 import { ToolResult } from "./cli";
+import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 import { prodProjectWith } from "./fixtures";
 import { promiseOf, underMocks } from "./harness";
@@ -15,7 +15,7 @@ const CANARY = "s3cr3t-CANARY-7d1e";
 const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
 function tempFile(name: string, text: string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secret-")), name);
+    const file = path.join(tempDir("secret-"), name);
     fs.writeFileSync(file, text);
     return file;
 }

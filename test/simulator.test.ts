@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { AccountData, AccountFile, findResource } from "../simulator/account";
 import { SimulatedAws } from "../simulator/provider";
 import { recordedAccount } from "../simulator/recordedAccount";
 import { T } from "../simulator/tokens";
 import { secret, UNKNOWN } from "../simulator/values";
+import { tempDir } from "./tempDirs";
 
 const US = { region: "us-east-1", accountId: "566287346479" };
 const EU = { region: "eu-central-1", accountId: "905418046272" };
@@ -19,7 +19,7 @@ const CONNECTOR_SUBNETS = ["subnet-0c3e9b306737c3fb2", "subnet-0dd152da6d977861c
 const urn = (type: string, name: string) => `urn:pulumi:prod::egress-remediation::${type}::${name}`;
 
 function simulatedAccount(settings = US, account: AccountData = recordedAccount()): { aws: SimulatedAws; file: AccountFile } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "simulated-aws-"));
+    const dir = tempDir("simulated-aws-");
     const file = new AccountFile(path.join(dir, "account.json"));
     file.write(account);
     return { aws: new SimulatedAws(file, () => settings, "7.48.0"), file };
