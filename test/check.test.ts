@@ -1,17 +1,10 @@
 import * as assert from "assert";
-import * as fs from "fs";
 import * as path from "path";
 import { ToolResult } from "./cli";
-import { tempDir } from "./tempDirs";
+import { tempFile } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
-
-function tempFile(name: string, text: string): string {
-    const file = path.join(tempDir("check-"), name);
-    fs.writeFileSync(file, text);
-    return file;
-}
 
 describe("npm run check (the checker command)", () => {
     const runs: Record<string, ToolResult> = {};

@@ -1,14 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { gzipSync } from "zlib";
 import { describeSyntaxError, JsonFileError, MAX_DEPTH, nestingDepth, readJsonFile } from "../tools/offline/readJson";
 import { ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
+import { tempDir } from "./tempDirs";
 
 const DOC = { deployment: { resources: [{ urn: "urn:pulumi:prod::p::aws:s3/bucket:Bucket::b", type: "aws:s3/bucket:Bucket" }] } };
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-json-"));
+let dir = "";
+// Made for each run of the file (Stryker runs it again per mutant); tempDirs.ts removes it afterwards.
+before(() => (dir = tempDir("read-json-")));
 
 function file(name: string, bytes: Buffer | string): string {
     const full = path.join(dir, name);
@@ -102,21 +104,19 @@ describe("reading JSON files", () => {
 });
 
 describe("egress-remediation check on bad files (the command)", () => {
-    // Both suites write into `dir`; this one runs last.
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const runs: ToolResult[] = [];
-    const inputs = [
-        file("c.gz", gzipSync("{}")),
-        file("c.bin", Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x13, 0x37])),
-        file("c-empty.json", ""),
-        dir,
-        file("c-deep.json", "[".repeat(50_000) + "]".repeat(50_000)),
-        file("c-ctrl.json", '{"a": \u0000\u001b[2J}'),
-    ];
-    // Several whole Node processes start at once on a shared machine: the hook gets room, no test is timed.
+    let inputs: string[] = [];
+    let runs: ToolResult[] = [];
     before(async function () {
         this.timeout(120_000);
-        runs.push(...(await Promise.all(inputs.map((input) => runCliInProcess(["check", "--json", input])))));
+        inputs = [
+            file("c.gz", gzipSync("{}")),
+            file("c.bin", Buffer.from([0x00, 0xff, 0xfe, 0x00, 0x13, 0x37])),
+            file("c-empty.json", ""),
+            dir,
+            file("c-deep.json", "[".repeat(50_000) + "]".repeat(50_000)),
+            file("c-ctrl.json", '{"a": \u0000\u001b[2J}'),
+        ];
+        runs = await Promise.all(inputs.map((input) => runCliInProcess(["check", "--json", input])));
     });
 
     it("exits 2 with one printable line naming the file, nothing on stdout, never a stack trace", () => {

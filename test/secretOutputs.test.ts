@@ -6,19 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies, exitCodeOf } from "../tools/offline/evaluatePolicies";
 import { resourcesFromDocument } from "../tools/offline/readResources";
 import { ToolResult } from "./cli";
-import { tempDir } from "./tempDirs";
+import { tempFile } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 import { prodProjectWith } from "./fixtures";
 import { promiseOf, underMocks } from "./harness";
 
 const CANARY = "s3cr3t-CANARY-7d1e";
 const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
-
-function tempFile(name: string, text: string): string {
-    const file = path.join(tempDir("secret-"), name);
-    fs.writeFileSync(file, text);
-    return file;
-}
 
 /** The seeds' world-open rule, its CIDR a secret: as ciphertext, or as plaintext from `stack export --show-secrets`. */
 function exportWithSecretCidr(secret: Record<string, string>): unknown {

@@ -4,14 +4,24 @@ import * as path from "path";
 
 const made: string[] = [];
 
-/** A new folder (under the system's temporary one by default), removed once the test file that made it has run. */
+/**
+ * A new folder (under the system's temporary one by default), removed after the test file that made it
+ * has run (in a parallel run; in a serial one, such as Stryker's, after the whole run).
+ */
 export function tempDir(prefix: string, parent = os.tmpdir()): string {
     const dir = fs.mkdtempSync(path.join(parent, prefix));
     made.push(dir);
     return dir;
 }
 
-/** A root hook (listed in mocha's `require`): in parallel mode root hooks run once per test file. */
+/** A file `name` holding `text`, alone in a new temporary folder. */
+export function tempFile(name: string, text: string): string {
+    const file = path.join(tempDir("file-"), name);
+    fs.writeFileSync(file, text);
+    return file;
+}
+
+/** A root hook (listed in mocha's `require`): mocha runs root hooks once per file in parallel mode, once per run otherwise. */
 export const mochaHooks = {
     afterAll(): void {
         for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
