@@ -16,7 +16,8 @@ describe("policy pack entry (policies/index.ts)", () => {
 
     it("starts the analyzer the engine talks to: prints its port, as `pulumi preview --policy-pack policies` expects", async () => {
         // ts-node's --swc only swaps the transpiler (TypeScript's costs a second here); the pack's own
-        // tsconfig still applies. policyPackCopy.test.ts loads the pack through TypeScript's, as the Node host does.
+        // tsconfig still applies. npm test's type-check covers index.ts under that tsconfig, and
+        // policyPackCopy.test.ts loads the policies through TypeScript's transpiler.
         const pack = spawn(process.execPath, [require.resolve("ts-node/dist/bin"), "--swc", "index.ts"], { cwd: path.resolve(__dirname, "../policies") });
         child = pack;
         // No timer of its own: on a loaded machine the start-up takes what it takes, within mocha's timeout.

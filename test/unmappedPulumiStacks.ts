@@ -1,17 +1,14 @@
 /**
  * @pulumi/pulumi takes a stack for each resource (its source position, which mocks ignore) and for each
- * promise it makes: about 2,500 stacks per run of the program, and ts-node maps every stack through
- * source maps. Mapped, they made each in-process plan about 2.5 times slower. So in tests:
+ * promise it makes: about 2,500 stacks per run of the program, about 110,000 per run of the suite. ts-node
+ * maps every stack through source maps, which made each in-process plan about 2.5 times slower. So in tests:
  * - a resource's stack keeps V8's own format, cut to its first frames;
  * - a promise's is captured with no frames: the SDK reads it only to print a leaked promise's stack under
  *   PULUMI_DEBUG_PROMISE_LEAKS, and then it is taken as usual.
  * Every other stack, such as a failing test's, is still mapped to the TypeScript line in full.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const debuggable: { debuggablePromise: (...args: unknown[]) => unknown; debugPromiseLeaks: boolean } = require("@pulumi/pulumi/runtime/debuggable");
-
 const mapped = Error.prepareStackTrace;
-/** Enough to name the caller; formatting all ten frames was a third of a plan's time. */
+/** Enough to name the caller, at a fraction of the cost of formatting all ten frames. */
 const UNMAPPED_FRAMES = 4;
 
 if (mapped) {
@@ -24,8 +21,13 @@ if (mapped) {
             : mapped(error, frames);
 }
 
-if (!debuggable.debugPromiseLeaks) {
-    // The SDK's modules call it through this exports object, so they all get the wrapper.
+let promiseStacksShallow = false;
+
+/** Wraps the SDK's debuggablePromise, which its modules call through this exports object. */
+function capturePromiseStacksWithoutFrames(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable: { debuggablePromise: (...args: unknown[]) => unknown; debugPromiseLeaks: boolean } = require("@pulumi/pulumi/runtime/debuggable");
+    if (debuggable.debugPromiseLeaks) return;
     const debuggablePromise = debuggable.debuggablePromise;
     debuggable.debuggablePromise = (...args: unknown[]) => {
         const limit = Error.stackTraceLimit;
@@ -37,3 +39,15 @@ if (!debuggable.debugPromiseLeaks) {
         }
     };
 }
+
+/**
+ * A root hook, so mocha's main process, which runs no test in a parallel run, does not load the SDK to
+ * wrap it. The SDK looks the function up at each call, so wrapping it before the first test is enough.
+ */
+export const mochaHooks = {
+    beforeAll(): void {
+        if (promiseStacksShallow) return;
+        promiseStacksShallow = true;
+        capturePromiseStacksWithoutFrames();
+    },
+};
