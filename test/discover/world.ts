@@ -1,9 +1,9 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { AppRunnerClient, DescribeServiceCommand, ListOperationsCommand, ListServicesCommand, ListVpcConnectorsCommand } from "@aws-sdk/client-apprunner";
 import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, SeededWorld } from "./seedAccounts";
+import { tempDir } from "../tempDirs";
 
 const REPO = path.resolve(__dirname, "../..");
 export const SERVICE_ARN = `arn:aws:apprunner:us-east-1:${APP_RUNNER_ACCOUNT}:service/nerava-backend/88e85a3063c14ea9a1e39f8fdf3c35e3`;
@@ -44,7 +44,7 @@ export const SECRET_LOOKING = ["HUBSPOT_API_KEY", "JWT_SECRET", "SENTRY_DSN", "S
 
 /** Pulumi.prod.yaml with the seeds' ids replaced by the ids moto gave the seeded resources. */
 export function projectDir(world: SeededWorld, edit: (text: string) => string = (t) => t): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "discover-"));
+    const dir = tempDir("discover-");
     fs.copyFileSync(path.join(REPO, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const ids: Record<string, string> = {
         "vpc-0070057532e81973b": world.appRunner.vpcId,

@@ -1,15 +1,15 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runRehearsal } from "../../tools/engine/rehearsal";
+import { tempDir } from "../tempDirs";
 import { accountReadyForFirstUp, CONFIRMED_VALUES, engineCliDir, UNVERIFIED_KEY } from "./harness";
 
 describe("npm run rehearse (the real CLI against the simulated account)", function () {
     it("rehearses prod's first up with the unrecorded values set: preview, up and a second preview without changes", async () => {
         const lines: string[] = [];
         // The rehearsal starts from an account file a team may keep: here, the recorded one with its secrets created.
-        const accountFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rehearse-")), "account.json");
+        const accountFile = path.join(tempDir("rehearse-"), "account.json");
         fs.writeFileSync(accountFile, JSON.stringify(accountReadyForFirstUp()));
         const result = await runRehearsal({
             stack: "prod",
