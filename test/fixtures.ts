@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { projectEntries } from "../config/validate";
@@ -19,8 +18,8 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
     return structuredClone(config);
 }
 
-/** A new project folder under `parent`: Pulumi.yaml, and a Pulumi.prod.yaml holding prod's config as `edit` changed it. */
-export function prodProjectWith(edit: (config: Record<string, any>) => void, parent = os.tmpdir()): string {
+/** A new project folder (under `parent`, else the system's temporary one): Pulumi.yaml, and a Pulumi.prod.yaml holding prod's config as `edit` changed it. */
+export function prodProjectWith(edit: (config: Record<string, any>) => void, parent?: string): string {
     const dir = tempDir("project-", parent);
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const config = stackFileConfig("prod");
