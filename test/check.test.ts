@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { ToolResult } from "./cli";
-import { tempFile } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
+import { tempFile } from "./tempDirs";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", name);
 

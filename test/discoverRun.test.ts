@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { runDiscover } from "../tools/discover/run";
 import { REPO } from "./cli";
-import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
+import { tempDir } from "./tempDirs";
 
 async function discover(options: Partial<Parameters<typeof runDiscover>[0]>) {
     let out = "";

@@ -5,9 +5,9 @@ import { diffPlans } from "../tools/offline/diffPlans";
 import { buildPlan } from "../tools/offline/planDocument";
 import { readStackFile } from "../tools/offline/stackFiles";
 import { ToolResult } from "./cli";
-import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 import { prodProjectWith as projectWith } from "./fixtures";
+import { tempDir } from "./tempDirs";
 
 /** Plans several tests compare against, each built once (about 0.3 s a plan); tests only read them. */
 const shared = new Map<string, ReturnType<typeof buildPlan>>();

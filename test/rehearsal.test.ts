@@ -6,8 +6,8 @@ import { takeOutSecureValues } from "../tools/engine/rehearsal";
 import { EngineSandbox } from "../tools/engine/sandbox";
 import { recordedAccount } from "../simulator/recordedAccount";
 import { runCli } from "./cli";
-import { tempDir } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
+import { tempDir } from "./tempDirs";
 
 const rehearsalDir = () => tempDir("rehearsal-test-");
 

@@ -6,10 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies, exitCodeOf } from "../tools/offline/evaluatePolicies";
 import { resourcesFromDocument } from "../tools/offline/readResources";
 import { ToolResult } from "./cli";
-import { tempFile } from "./tempDirs";
 import { runCliInProcess } from "./cliInProcess";
 import { prodProjectWith } from "./fixtures";
 import { promiseOf, underMocks } from "./harness";
+import { tempFile } from "./tempDirs";
 
 const CANARY = "s3cr3t-CANARY-7d1e";
 const SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { AppRunnerClient, DescribeServiceCommand, ListOperationsCommand, ListServicesCommand, ListVpcConnectorsCommand } from "@aws-sdk/client-apprunner";
-import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, SeededWorld } from "./seedAccounts";
 import { tempDir } from "../tempDirs";
+import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, SeededWorld } from "./seedAccounts";
 
 const REPO = path.resolve(__dirname, "../..");
 export const SERVICE_ARN = `arn:aws:apprunner:us-east-1:${APP_RUNNER_ACCOUNT}:service/nerava-backend/88e85a3063c14ea9a1e39f8fdf3c35e3`;
