@@ -8,7 +8,8 @@ import { secretStoreFor, splitSecrets } from "./components/secretStore";
 import { VpcEgress } from "./components/vpcEgress";
 import { asRunError, loadStackConfig } from "./config/load";
 import { StackConfig } from "./config/schema";
-import { gateUnconfirmed, unconfirmedValues } from "./config/unconfirmed";
+import { partFromEnvironment, PartVariableError } from "./config/stages";
+import { gateUnconfirmed, unconfirmedByStage } from "./config/unconfirmed";
 
 function loadOrStop(): StackConfig {
     try {
@@ -19,7 +20,16 @@ function loadOrStop(): StackConfig {
 }
 
 const config = loadOrStop();
-gateUnconfirmed(unconfirmedValues(config), { preview: pulumi.runtime.isDryRun(), warn: (message) => void pulumi.log.warn(message) });
+function partOrStop(): ReturnType<typeof partFromEnvironment> {
+    try {
+        return partFromEnvironment(process.env);
+    } catch (error) {
+        if (error instanceof PartVariableError) throw new pulumi.RunError(error.message);
+        throw error;
+    }
+}
+const staged = unconfirmedByStage(config, undefined, partOrStop());
+gateUnconfirmed(staged.now, { preview: pulumi.runtime.isDryRun(), warn: (message) => void pulumi.log.warn(message) });
 for (const part of ["appRunner", "ecs"] as const) {
     const settings = config[part];
     if (settings?.decommission) {
@@ -46,8 +56,15 @@ if (appRunner) {
         {
             connectorName: appRunner.connectorName,
             natMode: net.natMode,
+            natPathOnly: appRunner.stage === "egress",
             existing: net.vpcId
-                ? { vpcId: net.vpcId, connectorSubnetIds: net.connectorSubnetIds ?? [], publicSubnetIds: net.publicSubnetIds ?? [], subnetAzs: net.subnetAzs }
+                ? {
+                      vpcId: net.vpcId,
+                      connectorSubnetIds: net.connectorSubnetIds ?? [],
+                      publicSubnetIds: net.publicSubnetIds ?? [],
+                      subnetAzs: net.subnetAzs,
+                      explicitAssociations: net.explicitAssociations,
+                  }
                 : undefined,
             greenfield: net.vpcId ? undefined : { cidrBlock: net.cidrBlock, azCount: net.azCount },
             adopt: {
@@ -55,9 +72,28 @@ if (appRunner) {
                 connectorSecurityGroupId: appRunner.adopt.connectorSecurityGroupId,
                 connectorEgressRuleId: appRunner.adopt.connectorEgressRuleId,
             },
+            asLive: appRunner.stage === "adopt",
         },
         partOptions(appRunnerProvider, appRunner.decommission),
     );
+}
+const appRunnerAdopting = appRunner?.stage === "adopt";
+if (appRunner && egress?.connectorArn && appRunnerAdopting && appRunner.adopt.serviceArn) {
+    service = new AppRunnerService(
+        "app",
+        {
+            serviceName: appRunner.service.name,
+            image: appRunner.service.image,
+            port: appRunner.service.port,
+            account: appRunner.account,
+            vpcConnectorArn: egress.connectorArn,
+            adoptServiceArn: appRunner.adopt.serviceArn,
+            asLive: true,
+        },
+        partOptions(appRunnerProvider, appRunner.decommission),
+    );
+}
+if (appRunner && egress?.routedConnectorArn && appRunner.stage === "harden") {
     const secrets = splitSecrets(appRunner.service.secrets);
     const store = secretStoreFor("app-secrets", appRunner.service.name, [secrets.stored], partOptions(appRunnerProvider, appRunner.decommission));
     service = new AppRunnerService(
@@ -85,7 +121,24 @@ if (appRunner) {
 }
 
 const ecsSharesEgressVpc = ecs !== undefined && ecs.vpcId === undefined;
-if (ecs) {
+if (ecs?.stage === "adopt") {
+    workloads = new EcsWorker(
+        "workloads",
+        {
+            baseName: ecs.name,
+            clusterName: ecs.clusterName,
+            region: ecs.account.region,
+            vpcId: ecs.vpcId ?? egress!.vpcId,
+            subnetIds: ecs.subnetIds ?? egress!.connectorSubnetIds,
+            account: ecs.account,
+            api: ecs.api,
+            worker: ecs.worker,
+            adopt: ecs.adopt,
+            asLive: true,
+        },
+        partOptions(accountProvider("ecs-account", ecs.account, config.tags), ecs.decommission),
+    );
+} else if (ecs) {
     const provider = accountProvider("ecs-account", ecs.account, config.tags);
     const store = secretStoreFor(
         "workloads-secrets",
@@ -120,9 +173,9 @@ if (ecs) {
     );
 }
 
-if (appRunner && egress) {
+if (appRunner && egress?.connectorSecurityGroupId) {
     const sources: Record<string, pulumi.Input<string>> = { connector: egress.connectorSecurityGroupId };
-    if (ecsSharesEgressVpc && workloads) sources["ecs-tasks"] = workloads.tasksSecurityGroupId;
+    if (ecsSharesEgressVpc && workloads?.tasksSecurityGroupId) sources["ecs-tasks"] = workloads.tasksSecurityGroupId;
     dataStores = new DataStoreAccess(
         "data",
         {
@@ -135,7 +188,9 @@ if (appRunner && egress) {
             adopt: {
                 postgresSecurityGroupId: appRunner.adopt.postgresSecurityGroupId,
                 postgresIngressRuleIds: appRunner.adopt.postgresIngressRuleIds,
+                postgresWorldOpenRuleId: appRunner.adopt.postgresWorldOpenRuleId,
             },
+            asLive: appRunnerAdopting,
         },
         partOptions(appRunnerProvider, appRunner.decommission),
     );
@@ -146,16 +201,18 @@ if (appRunner && egress) {
  * "Undefined value … will not show as a stack output", which no user can act on.
  */
 function stackOutputs(): Record<string, pulumi.Output<unknown>> {
-    return {
-        ...(service && { appRunnerServiceUrl: service.serviceUrl }),
-        ...(egress && { vpcConnectorArn: egress.connectorArn, natGatewayIds: egress.natGatewayIds, natPublicIps: egress.natPublicIps }),
-        ...(dataStores && { postgresSecurityGroupId: dataStores.postgresSecurityGroupId, redisSecurityGroupId: dataStores.redisSecurityGroupId }),
-        ...(workloads && {
-            ecsApiService: workloads.apiServiceName,
-            ecsWorkerService: workloads.workerServiceName,
-            ecsApiTaskDefinition: workloads.apiTaskDefinitionArn,
-        }),
+    const outputs: Record<string, pulumi.Output<unknown> | undefined> = {
+        appRunnerServiceUrl: service?.serviceUrl,
+        vpcConnectorArn: egress?.connectorArn,
+        natGatewayIds: egress?.natGatewayIds,
+        natPublicIps: egress?.natPublicIps,
+        postgresSecurityGroupId: dataStores?.postgresSecurityGroupId,
+        redisSecurityGroupId: dataStores?.redisSecurityGroupId,
+        ecsApiService: workloads?.apiServiceName,
+        ecsWorkerService: workloads?.workerServiceName,
+        ecsApiTaskDefinition: workloads?.apiTaskDefinitionArn,
     };
+    return Object.fromEntries(Object.entries(outputs).filter((entry): entry is [string, pulumi.Output<unknown>] => entry[1] !== undefined));
 }
 
 export = stackOutputs();

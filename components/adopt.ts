@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { LiveProperties } from "./liveProperties";
+import { leftAloneWhileAdopting, LiveProperties } from "./liveProperties";
 
 export interface KeptResource {
     /** Live id to import on the first `pulumi up`; once in state, the same id is a no-op. */
@@ -10,6 +10,8 @@ export interface KeptResource {
     readonly alsoLeftAlone?: readonly string[];
     /** Permissions or rules the resource needs before AWS may act on it. */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** The `adopt` stage: everything but the resource's identity is kept as it is live. */
+    readonly asLive?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export function keptResourceOptions(parent: pulumi.Resource, kept: KeptResource)
         ...(kept.importId ? { import: kept.importId } : {}),
         protect: true,
         retainOnDelete: true,
-        ignoreChanges: [...kept.properties.leftAlone, ...(kept.alsoLeftAlone ?? [])],
+        ignoreChanges: [...new Set([...(kept.asLive ? leftAloneWhileAdopting(kept.properties) : kept.properties.leftAlone), ...(kept.alsoLeftAlone ?? [])])],
         ...(kept.dependsOn?.length ? { dependsOn: kept.dependsOn } : {}),
     };
 }

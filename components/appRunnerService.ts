@@ -62,6 +62,12 @@ export interface AppRunnerServiceArgs {
     readonly autoScaling?: { readonly minSize: number; readonly maxSize: number; readonly maxConcurrency: number };
     /** ARN of the live service to import instead of create. */
     readonly adoptServiceArn?: string;
+    /**
+     * The `adopt` stage: import the live service as it runs (image, variables, health check, size and
+     * network all kept) and create nothing else; the roles and the new configuration come with `harden`.
+     * @default false
+     */
+    readonly asLive?: boolean;
 }
 
 export function appRunnerServiceProblems(args: AppRunnerServiceArgs): string[] {
@@ -87,12 +93,21 @@ export function appRunnerServiceProblems(args: AppRunnerServiceArgs): string[] {
 export class AppRunnerService extends pulumi.ComponentResource {
     public readonly serviceArn: pulumi.Output<string>;
     public readonly serviceUrl: pulumi.Output<string>;
-    public readonly instanceRoleArn: pulumi.Output<string>;
+    /** Undefined while adopting (`asLive`): the live service keeps the role it has. */
+    public readonly instanceRoleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: AppRunnerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-remediation:apprunner:AppRunnerService", name, {}, opts);
         const problems = appRunnerServiceProblems(args);
         if (problems.length > 0) throw new Error(`AppRunnerService ${name}: ${problems.join("; ")}`);
+        if (args.asLive) {
+            if (!args.adoptServiceArn) throw new Error(`AppRunnerService ${name}: \`asLive\` adopts a live service and needs \`adoptServiceArn\``);
+            const live = this.adoptAsLive(name, args, args.adoptServiceArn);
+            this.serviceArn = live.arn;
+            this.serviceUrl = live.serviceUrl;
+            this.registerOutputs({ serviceArn: this.serviceArn, serviceUrl: this.serviceUrl });
+            return;
+        }
 
         const access = args.accessRoleArn ? { arn: pulumi.output(args.accessRoleArn), permissions: [] } : this.createAccessRole(name);
         const secrets = Object.entries(args.secrets ?? {}).map(([key, ref]) => ({ key, ...resolveSecretReference(ref, args.account) }));
@@ -165,6 +180,21 @@ export class AppRunnerService extends pulumi.ComponentResource {
         this.serviceUrl = service.serviceUrl;
         this.instanceRoleArn = instance.role.arn;
         this.registerOutputs({ serviceArn: this.serviceArn, serviceUrl: this.serviceUrl, instanceRoleArn: this.instanceRoleArn });
+    }
+
+    /**
+     * Only the name is declared; everything else the engine takes from the imported inputs (ignoreChanges),
+     * so the import is followed by no update. The declared source is a required input the engine replaces.
+     */
+    private adoptAsLive(name: string, args: AppRunnerServiceArgs, serviceArn: string): aws.apprunner.Service {
+        return new aws.apprunner.Service(
+            `${name}-service`,
+            {
+                serviceName: args.serviceName,
+                sourceConfiguration: { imageRepository: { imageIdentifier: args.image, imageRepositoryType: "ECR" } },
+            },
+            keptResourceOptions(this, { importId: serviceArn, properties: APP_RUNNER_SERVICE, asLive: true }),
+        );
     }
 
     private createAccessRole(name: string): { arn: pulumi.Output<string>; permissions: pulumi.Resource[] } {

@@ -33,8 +33,23 @@ export interface DataStoreAccessArgs {
          * duplicated, or `create` once confirmed absent.
          */
         readonly postgresIngressRuleIds?: Readonly<Record<string, string>>;
+        /**
+         * The group's live world-open PostgreSQL rule (`sgr-…`). Declared only while adopting (`asLive`), as a
+         * visible resource of its own, so it passes the pack only through a recorded exemption; `harden` no
+         * longer declares it, so that update deletes it, after the scoped rules exist.
+         */
+        readonly postgresWorldOpenRuleId?: string;
     };
+    /**
+     * The `adopt` stage: import the live groups, rules and replication group as they are and create
+     * nothing: no Redis group, no new rules, Redis stays in its group until `harden`.
+     * @default false
+     */
+    readonly asLive?: boolean;
 }
+
+/** The name of the adopted world-open rule's resource (its URN ends in it; exemptions name that URN). */
+export const WORLD_OPEN_RULE_NAME = "postgres-world-open";
 
 export function dataStoreAccessProblems(args: DataStoreAccessArgs): string[] {
     const problems: string[] = [];
@@ -61,7 +76,8 @@ export function dataStoreAccessProblems(args: DataStoreAccessArgs): string[] {
  */
 export class DataStoreAccess extends pulumi.ComponentResource {
     public readonly postgresSecurityGroupId: pulumi.Output<string>;
-    public readonly redisSecurityGroupId: pulumi.Output<string>;
+    /** Undefined while adopting: Redis stays in its live group until `harden`. */
+    public readonly redisSecurityGroupId?: pulumi.Output<string>;
 
     constructor(name: string, args: DataStoreAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-remediation:data:DataStoreAccess", name, {}, opts);
@@ -73,11 +89,6 @@ export class DataStoreAccess extends pulumi.ComponentResource {
             `${name}-postgres-sg`,
             { vpcId: args.vpcId, description: "PostgreSQL: only from named security groups", tags: { Name: `${name}-postgres-sg` } },
             keptResourceOptions(this, { importId: adopt.postgresSecurityGroupId, properties: SECURITY_GROUP }),
-        );
-        const redisSg = new aws.ec2.SecurityGroup(
-            `${name}-redis-sg`,
-            { vpcId: args.vpcId, description: "Redis: only from named security groups", tags: { Name: `${name}-redis-sg` } },
-            { parent: this },
         );
         // Who may connect: security groups by reference, CIDRs (only those configured) by family.
         const peers = [
@@ -93,14 +104,36 @@ export class DataStoreAccess extends pulumi.ComponentResource {
                 { securityGroupId: sg.id, ...peer, ipProtocol: "tcp", fromPort: port, toPort: port, description: `${store} from ${sourceName}` },
                 opts,
             );
-        // Rules on the RDS group keep the database reachable: kept like the group itself.
+        // Rules on the RDS group keep the database reachable: kept like the group itself. Adopting imports
+        // the ones that exist and creates none.
         for (const { sourceName, peer } of peers) {
             const ruleId = adopt.postgresIngressRuleIds?.[sourceName];
             const importId = ruleId === "create" ? undefined : ruleId;
+            if (args.asLive && !importId) continue;
             rule("postgres", postgresSg, args.postgresPort ?? 5432, sourceName, peer, keptResourceOptions(this, { importId, properties: INGRESS_RULE }));
         }
-        const redisRules = peers.map(({ sourceName, peer }) => rule("redis", redisSg, args.redisPort ?? 6379, sourceName, peer, { parent: this }));
+        const worldOpenId = adopt.postgresWorldOpenRuleId;
+        if (args.asLive && worldOpenId?.startsWith("sgr-")) this.adoptWorldOpenRule(name, postgresSg.id, args.postgresPort ?? 5432, worldOpenId);
 
+        this.postgresSecurityGroupId = postgresSg.id;
+        if (args.asLive) {
+            if (args.redisReplicationGroupId) {
+                new aws.elasticache.ReplicationGroup(
+                    `${name}-redis`,
+                    { replicationGroupId: args.redisReplicationGroupId, description: "adopted" },
+                    keptResourceOptions(this, { importId: args.redisReplicationGroupId, properties: REPLICATION_GROUP, asLive: true }),
+                );
+            }
+            this.registerOutputs({ postgresSecurityGroupId: this.postgresSecurityGroupId });
+            return;
+        }
+
+        const redisSg = new aws.ec2.SecurityGroup(
+            `${name}-redis-sg`,
+            { vpcId: args.vpcId, description: "Redis: only from named security groups", tags: { Name: `${name}-redis-sg` } },
+            { parent: this },
+        );
+        const redisRules = peers.map(({ sourceName, peer }) => rule("redis", redisSg, args.redisPort ?? 6379, sourceName, peer, { parent: this }));
         if (args.redisReplicationGroupId) {
             // Moves into its own group only once that group's rules exist, so access never lapses.
             new aws.elasticache.ReplicationGroup(
@@ -109,9 +142,24 @@ export class DataStoreAccess extends pulumi.ComponentResource {
                 keptResourceOptions(this, { importId: args.redisReplicationGroupId, properties: REPLICATION_GROUP, dependsOn: redisRules }),
             );
         }
-
-        this.postgresSecurityGroupId = postgresSg.id;
         this.redisSecurityGroupId = redisSg.id;
         this.registerOutputs({ postgresSecurityGroupId: this.postgresSecurityGroupId, redisSecurityGroupId: this.redisSecurityGroupId });
+    }
+
+    /**
+     * Declared only while the rule exists in AWS (a lookup by id): after `harden` deleted it, going back to
+     * `adopt` (a rollback to the previous commit) neither re-creates it nor fails to import a missing id.
+     * Unprotected, so the update that stops declaring it deletes it.
+     */
+    private adoptWorldOpenRule(name: string, groupId: pulumi.Input<string>, port: number, ruleId: string): void {
+        const live = aws.vpc.getSecurityGroupRulesOutput({ filters: [{ name: "security-group-rule-id", values: [ruleId] }] }, { parent: this });
+        live.ids.apply((ids) => {
+            if (!ids.includes(ruleId)) return;
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${WORLD_OPEN_RULE_NAME}`,
+                { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0" },
+                { parent: this, import: ruleId, ignoreChanges: [...INGRESS_RULE.leftAlone] },
+            );
+        });
     }
 }

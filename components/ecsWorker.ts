@@ -65,6 +65,13 @@ export interface EcsWorkerArgs {
     readonly worker: Omit<TaskSpec, "image"> & { readonly image?: string; readonly stopped?: boolean };
     /** Live resources to import: the existing services and log groups. */
     readonly adopt?: { readonly apiService?: boolean; readonly apiLogGroup?: boolean; readonly workerService?: boolean; readonly workerLogGroup?: boolean };
+    /**
+     * The `adopt` stage: import the services and log groups `adopt` names as they run (task definition,
+     * network, security groups, load balancer and counts kept) and create nothing; a security-group swap
+     * could cut a load balancer or endpoint off. The new task definitions come with `harden`.
+     * @default false
+     */
+    readonly asLive?: boolean;
 }
 
 export function ecsWorkerProblems(args: EcsWorkerArgs): string[] {
@@ -106,11 +113,13 @@ export function workerDesiredCount(worker: EcsWorkerArgs["worker"]): number {
  * state, so a bad image fails the update instead of being discovered by hand.
  */
 export class EcsWorker extends pulumi.ComponentResource {
-    public readonly apiServiceName: pulumi.Output<string>;
-    public readonly workerServiceName: pulumi.Output<string>;
-    public readonly apiTaskDefinitionArn: pulumi.Output<string>;
-    public readonly workerTaskDefinitionArn: pulumi.Output<string>;
-    public readonly tasksSecurityGroupId: pulumi.Output<string>;
+    /** The service outputs are undefined while adopting a service `adopt` does not name. */
+    public readonly apiServiceName?: pulumi.Output<string>;
+    public readonly workerServiceName?: pulumi.Output<string>;
+    public readonly apiTaskDefinitionArn?: pulumi.Output<string>;
+    public readonly workerTaskDefinitionArn?: pulumi.Output<string>;
+    /** Undefined while adopting: the live services keep their groups until `harden`. */
+    public readonly tasksSecurityGroupId?: pulumi.Output<string>;
 
     constructor(name: string, args: EcsWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("egress-remediation:ecs:EcsWorker", name, {}, opts);
@@ -118,6 +127,21 @@ export class EcsWorker extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`EcsWorker ${name}: ${problems.join("; ")}`);
         const adopt = args.adopt ?? {};
         const base = args.baseName;
+        if (args.asLive) {
+            if (args.createCluster) throw new Error(`EcsWorker ${name}: \`asLive\` adopts live services; a new cluster has none`);
+            const live = this.adoptAsLive(name, args);
+            this.apiServiceName = live.api?.name;
+            this.apiTaskDefinitionArn = live.api?.taskDefinition.apply((arn) => arn ?? "");
+            this.workerServiceName = live.worker?.name;
+            this.workerTaskDefinitionArn = live.worker?.taskDefinition.apply((arn) => arn ?? "");
+            this.registerOutputs({
+                apiServiceName: this.apiServiceName,
+                workerServiceName: this.workerServiceName,
+                apiTaskDefinitionArn: this.apiTaskDefinitionArn,
+                workerTaskDefinitionArn: this.workerTaskDefinitionArn,
+            });
+            return;
+        }
 
         const clusterArn = args.createCluster
             ? new aws.ecs.Cluster(`${name}-cluster`, { name: args.clusterName, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this })
@@ -282,6 +306,35 @@ export class EcsWorker extends pulumi.ComponentResource {
             workerTaskDefinitionArn: this.workerTaskDefinitionArn,
             tasksSecurityGroupId: this.tasksSecurityGroupId,
         });
+    }
+
+    /** The adopted services and log groups, each declared by its identity alone and otherwise kept as it is live. */
+    private adoptAsLive(name: string, args: EcsWorkerArgs): { api?: aws.ecs.Service; worker?: aws.ecs.Service } {
+        const adopt = args.adopt ?? {};
+        const base = args.baseName;
+        const clusterArn = aws.ecs.getClusterOutput({ clusterName: args.clusterName }, { parent: this }).arn;
+        const adopted: { api?: aws.ecs.Service; worker?: aws.ecs.Service } = {};
+        for (const [role, service, adoptLogs, adoptService] of [
+            ["api", base, adopt.apiLogGroup, adopt.apiService],
+            ["worker", `${base}-worker`, adopt.workerLogGroup, adopt.workerService],
+        ] as const) {
+            const logGroupName = `/ecs/${base}-${role}`;
+            if (adoptLogs) {
+                new aws.cloudwatch.LogGroup(
+                    `${name}-${role}-logs`,
+                    { name: logGroupName },
+                    keptResourceOptions(this, { importId: logGroupName, properties: LOG_GROUP, asLive: true }),
+                );
+            }
+            if (adoptService) {
+                adopted[role] = new aws.ecs.Service(
+                    `${name}-${role}`,
+                    { name: service, cluster: clusterArn },
+                    keptResourceOptions(this, { importId: `${args.clusterName}/${service}`, properties: ECS_SERVICE, asLive: true }),
+                );
+            }
+        }
+        return adopted;
     }
 
     /** Each secret's `valueFrom`: a pinned override, else the full ARN (ECS would read a bare name as an SSM parameter). */

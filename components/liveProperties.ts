@@ -10,6 +10,20 @@ export interface LiveProperties {
     readonly type: string;
     readonly declared: readonly string[];
     readonly leftAlone: readonly string[];
+    /**
+     * What the `adopt` stage declares: the resource's identity, equal to the live value. Every other
+     * declared input is kept as it is live until `harden`, so adopting changes nothing but tags.
+     * @default declared (the program sets nothing that could differ from the live value)
+     */
+    readonly identity?: readonly string[];
+    /** Optional and computed inputs the program leaves unset, which keeps their live value without ignoring it. */
+    readonly unsetKeepsLive?: readonly string[];
+}
+
+/** What an adopted resource leaves as it is live at the `adopt` stage: all but its identity (and region). */
+export function leftAloneWhileAdopting(properties: LiveProperties): string[] {
+    const identity = properties.identity ?? properties.declared;
+    return [...properties.declared.filter((key) => key !== PROVIDER_REGION && !identity.includes(key)), ...properties.leftAlone];
 }
 
 /** `region` comes from the explicit per-account provider, so it is declared everywhere. */
@@ -18,9 +32,12 @@ const PROVIDER_REGION = "region";
 export const SECURITY_GROUP: LiveProperties = {
     type: "aws:ec2/securityGroup:SecurityGroup",
     declared: ["vpcId", PROVIDER_REGION],
-    // Hand-chosen names and descriptions force a replacement when changed; inline rules are never
-    // written by this program (standalone rules only), so the live ones are not touched.
-    leftAlone: ["name", "namePrefix", "description", "tags", "ingress", "egress", "revokeRulesOnDelete"],
+    // Hand-chosen names and descriptions force a replacement when changed. `ingress` and `egress` are not
+    // ignored: they are optional and computed, so leaving them unset keeps the live rules, while ignoring
+    // them would copy the imported rules into the goal (the engine's processIgnoreChanges), where the
+    // pack would judge a world-open rule the program never declares. Standalone rules manage them.
+    leftAlone: ["name", "namePrefix", "description", "tags", "revokeRulesOnDelete"],
+    unsetKeepsLive: ["ingress", "egress"],
 };
 
 const RULE_DECLARED = [
@@ -65,6 +82,7 @@ export const APP_RUNNER_SERVICE: LiveProperties = {
     ],
     // encryptionConfiguration forces a replacement: the live KMS key, if any, stays.
     leftAlone: ["encryptionConfiguration", "observabilityConfiguration", "tags"],
+    identity: ["serviceName"],
 };
 
 export const REPLICATION_GROUP: LiveProperties = {
@@ -72,6 +90,7 @@ export const REPLICATION_GROUP: LiveProperties = {
     // Only the security groups change (out of the VPC's default group); applied now, not at the
     // next maintenance window, once the new group's rules exist.
     declared: ["replicationGroupId", "securityGroupIds", "applyImmediately", PROVIDER_REGION],
+    identity: ["replicationGroupId"],
     leftAlone: [
         "description",
         "engine",
@@ -134,6 +153,7 @@ export const ECS_SERVICE: LiveProperties = {
         "waitForSteadyState",
         PROVIDER_REGION,
     ],
+    identity: ["name", "cluster"],
     // iamRole and schedulingStrategy force a replacement (tools/offline/replaceOn.ts); the others are
     // settings the seeds do not record, kept as they are live.
     leftAlone: [
@@ -164,6 +184,7 @@ export const ECS_SERVICE: LiveProperties = {
 export const LOG_GROUP: LiveProperties = {
     type: "aws:cloudwatch/logGroup:LogGroup",
     declared: ["name", "retentionInDays", PROVIDER_REGION],
+    identity: ["name"],
     // logGroupClass forces a replacement; kmsKeyId is associated in place but is not the program's to change.
     leftAlone: ["namePrefix", "kmsKeyId", "logGroupClass", "deletionProtectionEnabled", "skipDestroy", "tags"],
 };

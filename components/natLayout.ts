@@ -12,6 +12,8 @@ export interface ExistingVpc {
     readonly publicSubnetIds: readonly string[];
     /** Subnet id → AZ. Required for `perAz`, ignored for `single`. */
     readonly subnetAzs?: Readonly<Record<string, string>>;
+    /** Connector subnet → the route table it is explicitly associated with today (the association is taken over). */
+    readonly explicitAssociations?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -33,6 +33,14 @@ export interface VpcEgressArgs {
      * existing allow-all egress rule (`sgr-…`), or `create` once it is confirmed absent.
      */
     readonly adopt?: { readonly connectorArn?: string; readonly connectorSecurityGroupId?: string; readonly connectorEgressRuleId?: string };
+    /**
+     * The `egress` stage: only the NAT path (Elastic IP, NAT gateway, route table, route, associations); the
+     * connector and its group are neither imported nor created. Existing VPC only.
+     * @default false
+     */
+    readonly natPathOnly?: boolean;
+    /** The `adopt` stage: the connector's egress rule is imported if it exists and not created if it does not. */
+    readonly asLive?: boolean;
 }
 
 /** Refuses args that would build a connector without a way out; pure so tests can call it. */
@@ -40,6 +48,7 @@ export function vpcEgressProblems(args: VpcEgressArgs): string[] {
     const problems: string[] = [];
     if (!!args.existing === !!args.greenfield) problems.push("exactly one of `existing` and `greenfield` must be given");
     if (args.existing) problems.push(...natLayoutProblems(args.existing, args.natMode ?? "single").map((p) => formatProblem("existing", p)));
+    if (args.natPathOnly && !args.existing) problems.push("`natPathOnly` needs an `existing` VPC (a new VPC gets its NAT path with it)");
     return problems;
 }
 
@@ -62,10 +71,11 @@ function loadAwsx(): typeof Awsx {
  */
 export class VpcEgress extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
-    public readonly connectorArn: pulumi.Output<string>;
+    /** Undefined with `natPathOnly`, like the other connector outputs. */
+    public readonly connectorArn?: pulumi.Output<string>;
     /** The connector ARN, resolved only once every connector subnet has its NAT route. */
-    public readonly routedConnectorArn: pulumi.Output<string>;
-    public readonly connectorSecurityGroupId: pulumi.Output<string>;
+    public readonly routedConnectorArn?: pulumi.Output<string>;
+    public readonly connectorSecurityGroupId?: pulumi.Output<string>;
     public readonly connectorSubnetIds: pulumi.Output<string[]>;
     public readonly natGatewayIds: pulumi.Output<string[]>;
     public readonly natPublicIps: pulumi.Output<string[]>;
@@ -83,7 +93,9 @@ export class VpcEgress extends pulumi.ComponentResource {
             const existing = args.existing;
             this.vpcId = pulumi.output(existing.vpcId);
             this.connectorSubnetIds = pulumi.output([...existing.connectorSubnetIds]);
-            const nats = planNatPlacement(existing, natMode).map((placement) => this.natWithRoutes(name, existing.vpcId, placement));
+            const nats = planNatPlacement(existing, natMode).map((placement) =>
+                this.natWithRoutes(name, existing.vpcId, placement, existing.explicitAssociations ?? {}),
+            );
             routesReady = nats.flatMap((n) => n.routing.map((r) => r.id));
             this.natGatewayIds = pulumi.all(nats.map((n) => n.nat.id));
             this.natPublicIps = pulumi.all(nats.map((n) => n.eip.publicIp));
@@ -114,6 +126,16 @@ export class VpcEgress extends pulumi.ComponentResource {
             this.routeTableIds = vpc.routeTables.apply((tables) => pulumi.all(tables.map((t) => t.id)));
         }
 
+        if (args.natPathOnly) {
+            this.registerOutputs({
+                vpcId: this.vpcId,
+                connectorSubnetIds: this.connectorSubnetIds,
+                natGatewayIds: this.natGatewayIds,
+                natPublicIps: this.natPublicIps,
+                routeTableIds: this.routeTableIds,
+            });
+            return;
+        }
         const adopted = args.adopt ?? {};
         const connectorSg = new aws.ec2.SecurityGroup(
             `${name}-connector-sg`,
@@ -128,11 +150,13 @@ export class VpcEgress extends pulumi.ComponentResource {
         // provider strips AWS's default egress from a group it creates; an adopted group already
         // has it, so its rule id is imported (or confirmed absent with `create`).
         const egressRuleId = adopted.connectorEgressRuleId === "create" ? undefined : adopted.connectorEgressRuleId;
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-connector-egress`,
-            { securityGroupId: connectorSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress: VPC targets and, via NAT, the internet" },
-            keptResourceOptions(this, { importId: egressRuleId, properties: EGRESS_RULE }),
-        );
+        if (egressRuleId || !args.asLive) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-connector-egress`,
+                { securityGroupId: connectorSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "all egress: VPC targets and, via NAT, the internet" },
+                keptResourceOptions(this, { importId: egressRuleId, properties: EGRESS_RULE }),
+            );
+        }
         const connector = new aws.apprunner.VpcConnector(
             `${name}-connector`,
             { vpcConnectorName: args.connectorName, subnets: this.connectorSubnetIds, securityGroups: [connectorSg.id] },
@@ -153,7 +177,7 @@ export class VpcEgress extends pulumi.ComponentResource {
         });
     }
 
-    private natWithRoutes(name: string, vpcId: string, placement: NatPlacement) {
+    private natWithRoutes(name: string, vpcId: string, placement: NatPlacement, explicitAssociations: Readonly<Record<string, string>>) {
         const suffix = placement.key ? `-${placement.key}` : "";
         const eip = new aws.ec2.Eip(`${name}-nat-eip${suffix}`, { domain: "vpc", tags: { Name: `${name}-nat${suffix}` } }, { parent: this });
         const nat = new aws.ec2.NatGateway(
@@ -167,9 +191,16 @@ export class VpcEgress extends pulumi.ComponentResource {
             { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
             { parent: this },
         );
-        const associations = placement.connectorSubnetIds.map(
-            (subnetId) => new aws.ec2.RouteTableAssociation(`${name}-rta-${subnetId}`, { subnetId, routeTableId: routeTable.id }, { parent: this }),
-        );
+        // A subnet explicitly associated with another table today keeps that association, imported and
+        // moved to this table (ReplaceRouteTableAssociation); AssociateRouteTable would fail on it.
+        const associations = placement.connectorSubnetIds.map((subnetId) => {
+            const current = explicitAssociations[subnetId];
+            return new aws.ec2.RouteTableAssociation(
+                `${name}-rta-${subnetId}`,
+                { subnetId, routeTableId: routeTable.id },
+                { parent: this, ...(current ? { import: `${subnetId}/${current}` } : {}) },
+            );
+        });
         return { eip, nat, routeTable, routing: [route, ...associations] };
     }
 }

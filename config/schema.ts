@@ -7,6 +7,7 @@ import { decommissionProblem, unverifiedKeyProblem } from "./adoption";
 import { cidrWithPrefix, fargateSizeCheck, uniqueIds } from "./fields";
 import { looksLikeSecretValue, secretLookingReason } from "./secretDetection";
 import { SECRET_VALUE_NAME, secretValueProblems, storedSecretName } from "./secretValues";
+import { APP_RUNNER_STAGES, ECS_STAGES } from "./stages";
 
 const awsId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0123456789abcdef0`);
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
@@ -49,6 +50,7 @@ function envProblems(
     }
 }
 const port = z.number().int().min(1).max(65535);
+const stageOf = <const T extends readonly [string, ...string[]]>(stages: T) => z.enum(stages, { error: `must be one of ${stages.join(", ")}` });
 
 const pinnedImage = z.string().superRefine((image, ctx) => {
     const reason = unpinnedImageReason(image);
@@ -116,6 +118,12 @@ const networkSchema = z
         natMode: z.enum(["single", "perAz", "none"]).default("single"),
         /** Subnet id → availability zone; needed for perAz so each subnet routes to the NAT in its own AZ. */
         subnetAzs: z.record(awsId("subnet"), z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, "must be an availability zone such as us-east-1a")).default({}),
+        /**
+         * Connector subnet → the route table it is explicitly associated with today. That association is
+         * imported and moved to the NAT's table (ReplaceRouteTableAssociation); creating a second one fails
+         * with Resource.AlreadyAssociated. Subnets not listed are on the VPC's main table.
+         */
+        explicitAssociations: z.record(awsId("subnet"), awsId("rtb")).default({}),
         /** Greenfield only: the new VPC's CIDR and how many AZs it spans. */
         cidrBlock: cidrWithPrefix("ipv4").default("10.40.0.0/16"),
         azCount: z.number().int().min(2).max(3).default(2),
@@ -137,6 +145,10 @@ const networkSchema = z
             const layout = { connectorSubnetIds: net.connectorSubnetIds, publicSubnetIds: net.publicSubnetIds, subnetAzs: net.subnetAzs };
             for (const { field, message } of natLayoutProblems(layout, net.natMode)) ctx.addIssue({ code: "custom", path: field.split("."), message });
         }
+        for (const subnetId of Object.keys(net.explicitAssociations)) {
+            if (!net.connectorSubnetIds?.includes(subnetId))
+                ctx.addIssue({ code: "custom", path: ["explicitAssociations", subnetId], message: "is not a connector subnet; only their associations move" });
+        }
     });
 
 const adoptSchema = z
@@ -148,12 +160,23 @@ const adoptSchema = z
         postgresIngressRuleIds: z.record(z.string(), ruleIdOrCreate).optional(),
         /** The adopted connector group's existing allow-all egress rule. */
         connectorEgressRuleId: ruleIdOrCreate.optional(),
+        /**
+         * The RDS group's live "PostgreSQL from 0.0.0.0/0" rule (seed 001), or `none` once confirmed absent.
+         * `adopt` imports it so it is visible (it passes the pack only through a recorded exemption);
+         * `harden` deletes it.
+         */
+        postgresWorldOpenRuleId: z
+            .string()
+            .regex(/^(sgr-[0-9a-f]{8,17}|none)$/, 'must be a security group rule id (sgr-…) or "none" (confirmed absent)')
+            .optional(),
     })
     .strict();
 
 export const appRunnerSchema = z
     .object({
         enabled: z.boolean().default(true),
+        /** How far along the road this part is: egress (the NAT path alone), adopt, harden (the end state). */
+        stage: stageOf(APP_RUNNER_STAGES).default("harden"),
         account: accountSchema,
         connectorName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_]{3,39}$/, "must be 4–40 letters, digits, - or _"),
         network: networkSchema,
@@ -181,6 +204,18 @@ export const appRunnerSchema = z
     .superRefine((part, ctx) => {
         const problem = decommissionProblem("appRunner", part);
         if (problem) ctx.addIssue({ code: "custom", path: ["enabled"], message: problem });
+        if (part.stage !== "harden" && !part.network.vpcId)
+            ctx.addIssue({ code: "custom", path: ["stage"], message: `${part.stage} works on a live VPC (network.vpcId); a new VPC starts at harden` });
+        if (part.stage === "adopt") {
+            for (const key of ["connectorArn", "connectorSecurityGroupId", "serviceArn"] as const) {
+                if (!part.adopt[key])
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["adopt", key],
+                        message: "is required at stage adopt, which imports the live connector, its group and the service",
+                    });
+            }
+        }
     });
 
 const loadBalancerSchema = z
@@ -229,6 +264,8 @@ const ecsTaskSchema = {
 export const ecsSchema = z
     .object({
         enabled: z.boolean().default(true),
+        /** adopt (the live services imported as they run) or harden (pinned images, circuit breakers, the worker). */
+        stage: stageOf(ECS_STAGES).default("harden"),
         account: accountSchema,
         clusterName: z.string().min(1),
         /** Create the cluster (greenfield) instead of looking up an existing one. */
@@ -289,6 +326,8 @@ export const ecsSchema = z
     .superRefine((part, ctx) => {
         const problem = decommissionProblem("ecs", part);
         if (problem) ctx.addIssue({ code: "custom", path: ["enabled"], message: problem });
+        if (part.stage === "adopt" && part.createCluster)
+            ctx.addIssue({ code: "custom", path: ["stage"], message: "adopt imports live services; a new cluster (createCluster) starts at harden" });
     });
 
 export const stackConfigSchema = z

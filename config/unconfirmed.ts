@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { findPlaceholders } from "./placeholders";
 import { StackConfig } from "./schema";
+import { Part, partOf, stageReads } from "./stages";
 import { PROJECT } from "./validate";
 
 /** A config value nobody has checked against the live account, and the command that checks it. */
@@ -41,6 +42,14 @@ function unconfiguredRuleIds(config: StackConfig): Unconfirmed[] {
         });
     }
     const postgresGroup = adopt.postgresSecurityGroupId;
+    if (postgresGroup && !adopt.postgresWorldOpenRuleId && appRunner.stage !== "harden") {
+        const port = appRunner.dataStores.postgresPort;
+        found.push({
+            key: "appRunner.adopt.postgresWorldOpenRuleId",
+            reason: `the adopted group ${postgresGroup} may admit ${port} from 0.0.0.0/0; set that rule's sgr- id (adopt imports it, harden deletes it), or "none" if it has none`,
+            confirm: rules(postgresGroup, `!IsEgress && CidrIpv4=='0.0.0.0/0' && FromPort<=\`${port}\` && ToPort>=\`${port}\``),
+        });
+    }
     if (postgresGroup) {
         const port = appRunner.dataStores.postgresPort;
         // A rule can only exist already when its source exists already: the adopted connector
@@ -55,6 +64,26 @@ function unconfiguredRuleIds(config: StackConfig): Unconfirmed[] {
         }
     }
     return found;
+}
+
+/** Unconfirmed values split by whether the parts' current stages read them; `only` keeps one part's. */
+export interface StagedUnconfirmed {
+    /** Read by a current stage: `pulumi up` refuses while any is listed. */
+    readonly now: Unconfirmed[];
+    /** Read only by a later stage: settle them before that stage's pull request. */
+    readonly later: Unconfirmed[];
+}
+
+export function unconfirmedByStage(config: StackConfig, all: readonly Unconfirmed[] = unconfirmedValues(config), only?: Part): StagedUnconfirmed {
+    const now: Unconfirmed[] = [];
+    const later: Unconfirmed[] = [];
+    for (const entry of all) {
+        const part = partOf(entry.key);
+        const settings = part ? config[part] : undefined;
+        if (!part || !settings?.enabled || (only && part !== only)) continue;
+        (stageReads(part, settings.stage, entry.key) ? now : later).push(entry);
+    }
+    return { now, later };
 }
 
 /**

@@ -3,19 +3,22 @@ import { appRunnerHealthCheckWithinLimits, appRunnerInstanceSizeAllowed, ecsCirc
 import { elasticacheNotInDefaultSecurityGroup, rdsNotPubliclyAccessible } from "./dataStores";
 import { noWorldOpenDatabaseIngress, noWorldOpenDatabaseIngressAcrossRules } from "./databaseIngress";
 import { appRunnerVpcEgressHasNat } from "./network";
+import { withExemptions } from "./lib/exemptions";
 
 /** Every policy of the pack, importable without starting the pack's gRPC server. */
-export const policies: Policies = [
-    noWorldOpenDatabaseIngress,
-    noWorldOpenDatabaseIngressAcrossRules,
-    appRunnerVpcEgressHasNat,
-    rdsNotPubliclyAccessible,
-    elasticacheNotInDefaultSecurityGroup,
-    appRunnerHealthCheckWithinLimits,
-    appRunnerInstanceSizeAllowed,
-    ecsCircuitBreakerRollsBack,
-    imagesPinned,
-    logGroupsHaveRetention,
-];
+export const policies: Policies = (
+    [
+        noWorldOpenDatabaseIngress,
+        noWorldOpenDatabaseIngressAcrossRules,
+        appRunnerVpcEgressHasNat,
+        rdsNotPubliclyAccessible,
+        elasticacheNotInDefaultSecurityGroup,
+        appRunnerHealthCheckWithinLimits,
+        appRunnerInstanceSizeAllowed,
+        ecsCircuitBreakerRollsBack,
+        imagesPinned,
+        logGroupsHaveRetention,
+    ] as const
+).map(withExemptions);
 
 export const PACK_NAME = "egress-remediation-guard";

@@ -31,10 +31,14 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
             throw new Error(`reading Secrets Manager Secret (${reference}): ResourceNotFoundException: Secrets Manager can't find the specified secret.`);
         return { id: found.id, arn: found.id, name: found.inputs.name };
     },
-    "aws:ec2/getSecurityGroupRules:getSecurityGroupRules": (ctx, args) => {
+    // DescribeSecurityGroupRules: every filter given must match; no match is an empty list, not an error.
+    "aws:vpc/getSecurityGroupRules:getSecurityGroupRules": (ctx, args) => {
         const groups = filterValues(args, "group-id");
-        const rules = [...resourcesOfType(ctx.data, T.ingressRule), ...resourcesOfType(ctx.data, T.egressRule)];
-        return { id: ctx.region, ids: rules.filter((r) => groups.length === 0 || groups.includes(String(r.inputs.securityGroupId))).map((r) => r.id) };
+        const ruleIds = filterValues(args, "security-group-rule-id");
+        const rules = [...resourcesOfType(ctx.data, T.ingressRule), ...resourcesOfType(ctx.data, T.egressRule)]
+            .filter((r) => groups.length === 0 || groups.includes(String(r.inputs.securityGroupId)))
+            .filter((r) => ruleIds.length === 0 || ruleIds.includes(r.id));
+        return { id: ctx.region, ids: rules.map((r) => r.id) };
     },
 };
 

@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { ProgramRun } from "../tools/offline/runProgram";
-import { confirmProdConfig } from "./fixtures";
+import { confirmProdConfig, hardened } from "./fixtures";
 import { runStack } from "./harness";
 
 const PROJECT = "egress-remediation";
 const APP = `${PROJECT}:appRunner`;
 const ECS = `${PROJECT}:ecs`;
 
-const confirmedProd = confirmProdConfig;
+const confirmedProd = hardened(confirmProdConfig);
 
 /** Every stateful or adopted resource in the prod program, by name. */
 const KEPT = [
@@ -90,9 +90,22 @@ describe("adopting production: the first pulumi up", () => {
         assert.strictEqual(run.mocks.named("data-postgres-from-connector").importId, undefined);
     });
 
-    it("only warns in a preview, and names every unconfirmed value with the command that confirms it", async () => {
+    it("only warns in a preview, and names every unconfirmed value the stages read with the command that confirms it", async () => {
+        const committed = (await runStack("prod")).diagnostics.filter((w) => w.includes("unconfirmed egress-remediation:"));
+        assert.deepStrictEqual(
+            committed.map((w) => /unconfirmed (\S+):/.exec(w)![1]),
+            [
+                "egress-remediation:appRunner.network.publicSubnetIds",
+                "egress-remediation:ecs.adopt.workerService",
+                "egress-remediation:ecs.adopt.workerLogGroup",
+            ],
+            "the NAT path and the ECS imports read only these",
+        );
         // runProgram collects what the program logs (pulumi.log without an engine) instead of printing it.
-        const { diagnostics } = await runStack("prod");
+        const { diagnostics } = await runStack(
+            "prod",
+            hardened(() => {}),
+        );
         assert.ok(
             diagnostics.every((d) => d.startsWith("warning: ")),
             diagnostics.join("\n"),
@@ -137,16 +150,25 @@ describe("adopting production: the first pulumi up", () => {
 
     it("refuses disabling a part that adopted resources unless it is a deliberate decommission", async () => {
         await assert.rejects(
-            runStack("prod", (c) => (c[APP].enabled = false)),
+            runStack(
+                "prod",
+                hardened((c) => (c[APP].enabled = false)),
+            ),
             /stack config is invalid/,
         );
-        const decommissioning = await runStack("prod", (c) => (c[APP].decommission = true));
+        const decommissioning = await runStack(
+            "prod",
+            hardened((c) => (c[APP].decommission = true)),
+        );
         for (const name of ["app-service", "data-redis", "data-redis-sg", "egress-nat", "app-instance-role"]) {
             const options = decommissioning.mocks.optionsOf(name);
             assert.deepStrictEqual([options.protect, options.retainOnDelete], [false, true], `${name} must be unprotected and kept in AWS`);
         }
         assert.ok(decommissioning.mocks.optionsOf("workloads-api").protect, "the ECS part is not decommissioned");
-        const ecsOnly = await runStack("prod", (c) => Object.assign(c[APP], { enabled: false, decommission: true }));
+        const ecsOnly = await runStack(
+            "prod",
+            hardened((c) => Object.assign(c[APP], { enabled: false, decommission: true })),
+        );
         assert.strictEqual(ecsOnly.mocks.ofType("aws:apprunner/service:Service").length, 0);
     });
 });

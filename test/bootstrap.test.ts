@@ -5,7 +5,7 @@ import { NAMESPACE, parseBootstrapConfig } from "../bootstrap/config";
 import { PROGRAM_ROLE_PREFIX, STORED_SECRET_PREFIX } from "../bootstrap/permissions";
 import { lookupsFromConfig, RecordedResource, RecordingMocks } from "../tools/offline/mocks";
 import { runProgram } from "../tools/offline/runProgram";
-import { projectConfig, stackFileConfig } from "./fixtures";
+import { atHarden, projectConfig, stackFileConfig } from "./fixtures";
 import { runStack } from "./harness";
 
 const PROGRAM = path.resolve(__dirname, "../bootstrap/index");
@@ -107,7 +107,7 @@ describe("bootstrap (GitHub OIDC provider and CI roles, under mocks)", () => {
 
     it("names every role the prod program creates with the prefix the deploy role may manage", async function () {
         this.timeout(60_000);
-        const run = await runStack("prod");
+        const run = await runStack("prod", atHarden);
         const roles = run.mocks.resources.filter((r) => r.type === ROLE);
         assert.ok(roles.length >= 2);
         for (const role of roles) {
@@ -131,6 +131,7 @@ describe("bootstrap (GitHub OIDC provider and CI roles, under mocks)", () => {
         }
         // The prefixes are the prod program's: every secret it would store falls under them.
         const config = stackFileConfig("prod") as Record<string, any>;
+        atHarden(config);
         config["egress-remediation:secretValues"] = { A: "x", B: "y" };
         config["egress-remediation:appRunner"].service.secrets.A = "secretValues.A";
         config["egress-remediation:ecs"].api.secrets = { B: "secretValues.B" };

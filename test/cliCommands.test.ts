@@ -4,11 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import { REPO, runCli, ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { prodProjectWith } from "./fixtures";
+import { hardened, prodProjectWith } from "./fixtures";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
 const SEED = path.join(__dirname, "fixtures", "seed-rds-world-open.export.json");
-/** One of the prod stack's unconfirmed values, which the program warns about and the plan lists. */
+/** One of the prod stack's unconfirmed values at its committed stages, which the program warns about and the plan lists. */
+const UNCONFIRMED_SUBNET = /egress-remediation:appRunner\.network\.publicSubnetIds: /g;
+/** One the harden stage reads, and the committed stages do not. */
 const UNCONFIRMED_IMAGE = /egress-remediation:ecs\.api\.image: /g;
 
 const projectWith = (edit: (config: Record<string, any>) => void) => prodProjectWith(edit, tmp);
@@ -24,12 +26,13 @@ describe("egress-remediation (the command-line tool)", () => {
     // program in this process, one after the other.
     before(async function () {
         this.timeout(120_000);
-        const noNat = projectWith((c) => (c["egress-remediation:appRunner"].network.natMode = "none"));
+        const noNat = projectWith(hardened((c) => (c["egress-remediation:appRunner"].network.natMode = "none")));
+        const atHarden = projectWith(hardened(() => {}));
         const misspelt = projectWith((c) => {
             c["egress-remediaton:appRunner"] = c["egress-remediation:appRunner"];
             delete c["egress-remediation:appRunner"];
         });
-        const decommissioned = projectWith((c) => (c["egress-remediation:ecs"].decommission = true));
+        const decommissioned = projectWith(hardened((c) => (c["egress-remediation:ecs"].decommission = true)));
         const processes = Promise.all([runCli(["--help"]), runCli(["plan", "--json", "--out", planOut]), runCli(["check", "--json", SEED])]);
         const inProcess: [string, string[], { cwd?: string }?][] = [
             ["planHelp", ["plan", "--help"]],
@@ -44,7 +47,7 @@ describe("egress-remediation (the command-line tool)", () => {
             ["beforeRun", ["plan", "--stack", "prod", "--out", before_], { cwd: noNat }],
             ["namespace", ["plan", "--stack", "prod"], { cwd: misspelt }],
             ["decommission", ["plan", "--stack", "prod"], { cwd: decommissioned }],
-            ["against", ["plan", "--against", before_]],
+            ["against", ["plan", "--stack", "prod", "--against", before_], { cwd: atHarden }],
             ["dev", ["plan", "--stack", "dev"]],
         ];
         for (const [name, args, options] of inProcess) runs[name] = await runCliInProcess(args, options);
@@ -121,7 +124,8 @@ describe("egress-remediation (the command-line tool)", () => {
         assert.strictEqual(runs.json.status, 0, runs.json.stderr);
         const doc = JSON.parse(runs.json.stdout);
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(planOut, "utf8")), doc);
-        assert.strictEqual(runs.json.stderr.match(UNCONFIRMED_IMAGE)?.length, 1, runs.json.stderr);
+        assert.strictEqual(runs.json.stderr.match(UNCONFIRMED_SUBNET)?.length, 1, runs.json.stderr);
+        assert.strictEqual(runs.json.stderr.match(UNCONFIRMED_IMAGE), null, "a value only a later stage reads is not warned about");
         assert.ok(
             runs.json.stderr.split("\n").every((line) => line === "" || line.startsWith("warning: ")),
             runs.json.stderr,

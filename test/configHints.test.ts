@@ -6,6 +6,8 @@ import { projectConfig, stackFileConfig } from "./fixtures";
 
 function prodWith(edit: (c: Record<string, any>) => void): string[] {
     const config = projectConfig(stackFileConfig("prod")) as Record<string, any>;
+    config.appRunner.stage = "harden";
+    config.ecs.stage = "harden";
     edit(config);
     const result = validateStackConfig(config);
     return result.ok ? [] : result.problems;
@@ -19,7 +21,7 @@ describe("config errors that say what was meant", () => {
                 delete c.appRunner.network.natMode;
             }),
             [
-                'egress-remediation:appRunner.network has unknown key "natMod" (did you mean "natMode"?); allowed: vpcId, connectorSubnetIds, publicSubnetIds, natMode, subnetAzs, cidrBlock, azCount',
+                'egress-remediation:appRunner.network has unknown key "natMod" (did you mean "natMode"?); allowed: vpcId, connectorSubnetIds, publicSubnetIds, natMode, subnetAzs, explicitAssociations, cidrBlock, azCount',
             ],
         );
         const [nested] = prodWith((c) => (c.ecs.worker.Stoped = true));

@@ -5,6 +5,8 @@ import { projectConfig, stackFileConfig } from "./fixtures";
 /** The problems validation reports for the prod stack after `edit`. */
 function prodWith(edit: (c: Record<string, any>) => void, secretKeys: string[] = []): string[] {
     const config = projectConfig(stackFileConfig("prod")) as Record<string, any>;
+    config.appRunner.stage = "harden";
+    config.ecs.stage = "harden";
     edit(config);
     const result = validateStackConfig(config, new Set(secretKeys));
     return result.ok ? [] : result.problems;

@@ -99,7 +99,7 @@ describe("DataStoreAccess resources and refusals", () => {
             tags: { Name: "d-redis-sg" },
         });
         assert.strictEqual(await promiseOf(built.postgresSecurityGroupId), mocks.named("d-postgres-sg").id);
-        assert.strictEqual(await promiseOf(built.redisSecurityGroupId), mocks.named("d-redis-sg").id);
+        assert.strictEqual(await promiseOf(built.redisSecurityGroupId!), mocks.named("d-redis-sg").id);
     });
 
     it("opens exactly the store's TCP port on its own group, describing the source, on configured ports too", async () => {

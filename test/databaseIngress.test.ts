@@ -4,6 +4,7 @@ import { TYPES } from "../policies/lib/resourceTypes";
 import { stackDataStorePorts } from "../policies/lib/stackDataStorePorts";
 import { buildPlan } from "../tools/offline/planDocument";
 import { evaluatePolicies, ResourceUnderCheck } from "../tools/offline/evaluatePolicies";
+import { hardened } from "./fixtures";
 
 const RESOURCE = "no-world-open-database-ingress";
 const STACK = "no-world-open-database-ingress-across-rules";
@@ -208,10 +209,14 @@ describe("database ingress: data-store ports from the stack's own config", () =>
 
     it("the offline plan of the real program blocks postgresPort 15432 with a world-open cidrSource", async function () {
         this.timeout(60_000); // the whole program under mocks
-        const plan = await buildPlan("prod", {}, (config) => {
-            const appRunner = config["egress-remediation:appRunner"] as { dataStores: Record<string, unknown> };
-            appRunner.dataStores = { postgresPort: 15432, redisPort: 6379, cidrSources: { everyone: "0.0.0.0/0" } };
-        });
+        const plan = await buildPlan(
+            "prod",
+            {},
+            hardened((config) => {
+                const appRunner = config["egress-remediation:appRunner"] as { dataStores: Record<string, unknown> };
+                appRunner.dataStores = { postgresPort: 15432, redisPort: 6379, cidrSources: { everyone: "0.0.0.0/0" } };
+            }),
+        );
         const world = plan.evaluation.violations.filter((v) => v.policyName === RESOURCE).map((v) => v.message);
         assert.strictEqual(world.length, 2);
         assert.ok(world.some((m) => /port 15432 to the whole internet/.test(m)));

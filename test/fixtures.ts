@@ -18,10 +18,26 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
     return structuredClone(config);
 }
 
+/** Moves both parts of a stack config (full keys) to the last stage, `harden`: the end state the stages lead to. */
+export function atHarden(config: Record<string, any>): void {
+    for (const part of ["egress-remediation:appRunner", "egress-remediation:ecs"]) if (config[part]) config[part].stage = "harden";
+}
+
+/** `edit` applied to a config already moved to `harden`. */
+export function hardened(edit: (config: Record<string, any>) => void): (config: Record<string, any>) => void {
+    return (config) => {
+        atHarden(config);
+        edit(config);
+    };
+}
+
 /** A new project folder (under `parent`, else the system's temporary one): Pulumi.yaml, and a Pulumi.prod.yaml holding prod's config as `edit` changed it. */
 export function prodProjectWith(edit: (config: Record<string, any>) => void, parent?: string): string {
     const dir = tempDir("project-", parent);
     fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    // The reviewed pack config the plan reads by default, as in a clone.
+    fs.mkdirSync(path.join(dir, "policies"));
+    fs.copyFileSync(path.join(ROOT, "policies", "exemptions.json"), path.join(dir, "policies", "exemptions.json"));
     const config = stackFileConfig("prod");
     edit(config);
     fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), stringify({ config }));

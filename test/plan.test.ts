@@ -6,14 +6,20 @@ import { buildPlan } from "../tools/offline/planDocument";
 import { readStackFile } from "../tools/offline/stackFiles";
 import { ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { prodProjectWith as projectWith } from "./fixtures";
+import { atHarden, hardened, prodProjectWith as projectWith } from "./fixtures";
 import { tempDir } from "./tempDirs";
 
 /** Plans several tests compare against, each built once (about 0.3 s a plan); tests only read them. */
 const shared = new Map<string, ReturnType<typeof buildPlan>>();
-const prodPlan = () => memo("prod", () => buildPlan("prod"));
+const prodPlan = () => memo("prod", () => buildPlan("prod", {}, atHarden));
 const prodWithoutNat = () =>
-    memo("prod without NAT", () => buildPlan("prod", {}, (c) => ((c["egress-remediation:appRunner"] as any).network.natMode = "none")));
+    memo("prod without NAT", () =>
+        buildPlan(
+            "prod",
+            {},
+            hardened((c) => ((c["egress-remediation:appRunner"] as any).network.natMode = "none")),
+        ),
+    );
 function memo(key: string, build: () => ReturnType<typeof buildPlan>): ReturnType<typeof buildPlan> {
     if (!shared.has(key)) shared.set(key, build());
     return shared.get(key)!;
@@ -38,12 +44,13 @@ describe("offline plan", () => {
     // Several whole Node processes start at once on a shared machine: the hook gets room, no test is timed.
     before(async function () {
         this.timeout(180_000);
-        const noNat = projectWith((c) => (c["egress-remediation:appRunner"].network.natMode = "none"));
-        const worldOpen = projectWith((c) => (c["egress-remediation:appRunner"].dataStores.cidrSources = { everyone: "0.0.0.0/0" }));
-        const badTimeout = projectWith((c) => (c["egress-remediation:appRunner"].service.healthCheck.timeout = 30));
-        secretProject = projectWith((c) => (c["aws:secretKey"] = { secure: CIPHER }));
+        const noNat = projectWith(hardened((c) => (c["egress-remediation:appRunner"].network.natMode = "none")));
+        const worldOpen = projectWith(hardened((c) => (c["egress-remediation:appRunner"].dataStores.cidrSources = { everyone: "0.0.0.0/0" })));
+        const badTimeout = projectWith(hardened((c) => (c["egress-remediation:appRunner"].service.healthCheck.timeout = 30)));
+        secretProject = projectWith(hardened((c) => (c["aws:secretKey"] = { secure: CIPHER })));
+        const atHardenProject = projectWith(hardened(() => {}));
         const [json, world, nat, timeout, stack, flag, secret] = await Promise.all([
-            runCliInProcess(["plan", "--stack", "prod", "--json"]),
+            runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: atHardenProject }),
             runCliInProcess(["plan", "--stack", "prod"], { cwd: worldOpen }),
             runCliInProcess(["plan", "--stack", "prod"], { cwd: noNat }),
             runCliInProcess(["plan", "--stack", "prod"], { cwd: badTimeout }),
@@ -57,7 +64,7 @@ describe("offline plan", () => {
     it("--json prints one object with stack, resources, violations and cost; exit 0", () => {
         assert.strictEqual(runs.json.status, 0, runs.json.stderr);
         const doc = JSON.parse(runs.json.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "notEvaluated", "cost", "unconfirmed"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "resources", "violations", "notEvaluated", "cost", "unconfirmed", "unconfirmedLater", "stages"]);
         assert.deepStrictEqual(Object.keys(doc.resources[1]).slice(0, 5), ["urn", "type", "name", "parent", "inputs"]);
     });
 
@@ -128,10 +135,14 @@ describe("offline plan", () => {
 
     it("--against: a new image tag is an in-place update of the App Runner service; a new ECS image replaces its task definition", async () => {
         const before = await prodPlan();
-        const after = await buildPlan("prod", {}, (c) => {
-            (c["egress-remediation:appRunner"] as any).service.image = "566287346479.dkr.ecr.us-east-1.amazonaws.com/nerava-backend:v23-fixed-cmd";
-            (c["egress-remediation:ecs"] as any).api.image = "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:v10";
-        });
+        const after = await buildPlan(
+            "prod",
+            {},
+            hardened((c) => {
+                (c["egress-remediation:appRunner"] as any).service.image = "566287346479.dkr.ecr.us-east-1.amazonaws.com/nerava-backend:v23-fixed-cmd";
+                (c["egress-remediation:ecs"] as any).api.image = "905418046272.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api:v10";
+            }),
+        );
         const changes = diffPlans(before.document.resources, after.document.resources).map((c) => `${c.op} ${c.name} [${c.keys.join(",")}]`);
         assert.deepStrictEqual(changes.sort(), [
             "+- workloads-api-task [containerDefinitions]",
@@ -142,7 +153,11 @@ describe("offline plan", () => {
 
     it("--against: decommissioning the ECS part deletes its resources and nothing else; services and log groups stay in AWS", async () => {
         const before = await prodPlan();
-        const after = await buildPlan("prod", {}, (c) => Object.assign(c["egress-remediation:ecs"] as any, { enabled: false, decommission: true }));
+        const after = await buildPlan(
+            "prod",
+            {},
+            hardened((c) => Object.assign(c["egress-remediation:ecs"] as any, { enabled: false, decommission: true })),
+        );
         const changes = diffPlans(before.document.resources, after.document.resources);
         assert.ok(changes.length > 0 && changes.every((c) => c.op === "-"), JSON.stringify(changes));
         assert.deepStrictEqual(

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { RecordedResource } from "../tools/offline/mocks";
 import { runStack } from "./harness";
 import { ProgramRun } from "../tools/offline/runProgram";
+import { atHarden, hardened } from "./fixtures";
 
 const T = {
     nat: "aws:ec2/natGateway:NatGateway",
@@ -24,7 +25,7 @@ describe("the prod program (Pulumi.prod.yaml under mocks)", () => {
     const byId = (id: unknown) => run.mocks.resources.find((r) => r.id === id) as RecordedResource;
 
     before(async () => {
-        run = await runStack("prod");
+        run = await runStack("prod", atHarden);
     });
 
     it("puts one NAT gateway, with an Elastic IP, in the public subnet", () => {
@@ -134,14 +135,20 @@ describe("the prod program (Pulumi.prod.yaml under mocks)", () => {
     });
 
     it("stops the worker at 0 without deleting anything when worker.stopped is set", async () => {
-        const stopped = await runStack("prod", (c) => (c["egress-remediation:ecs"].worker.stopped = true));
+        const stopped = await runStack(
+            "prod",
+            hardened((c) => (c["egress-remediation:ecs"].worker.stopped = true)),
+        );
         const worker = stopped.mocks.ofType(T.ecsService).find((s) => s.inputs.name === "sandbox-broker-worker")!;
         assert.strictEqual(worker.inputs.desiredCount, 0);
         assert.deepStrictEqual(stopped.mocks.resources.map((r) => r.name).sort(), run.mocks.resources.map((r) => r.name).sort());
     });
 
     it("builds only the ECS part when appRunner is disabled (a deliberate decommission, since prod adopted its resources)", async () => {
-        const ecsOnly = await runStack("prod", (c) => Object.assign(c["egress-remediation:appRunner"], { enabled: false, decommission: true }));
+        const ecsOnly = await runStack(
+            "prod",
+            hardened((c) => Object.assign(c["egress-remediation:appRunner"], { enabled: false, decommission: true })),
+        );
         assert.strictEqual(ecsOnly.mocks.ofType(T.appRunner).length + ecsOnly.mocks.ofType(T.nat).length, 0);
         assert.strictEqual(ecsOnly.mocks.ofType(T.ecsService).length, 2);
     });

@@ -109,11 +109,11 @@ describe("plan rendering: adoption and unconfirmed values", () => {
                 unconfirmed: [{ key: "ecs.api.loadBalancer", reason: "may sit behind a target group", confirm: "aws ecs describe-services …" }],
             }),
             [
-                "Before `pulumi up` (it refuses while any is listed): 1 unconfirmed value(s). Confirm each, then set it or drop it from egress-remediation:unverified.",
+                "Before `pulumi up` (it refuses while any is listed): 1 unconfirmed value(s) the current stages read. Confirm each, then set it or drop it from egress-remediation:unverified.",
                 "  egress-remediation:ecs.api.loadBalancer: may sit behind a target group",
                 "      confirm: aws ecs describe-services …",
             ],
         );
-        assert.deepStrictEqual(unconfirmedLines({ unconfirmed: [] }), ["Every value is confirmed: `pulumi up` may run."]);
+        assert.deepStrictEqual(unconfirmedLines({ unconfirmed: [] }), ["Every value the current stages read is confirmed: `pulumi up` may run."]);
     });
 });

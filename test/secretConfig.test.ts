@@ -5,13 +5,14 @@ import { PROJECT } from "../config/validate";
 import { lookupsFromConfig } from "../tools/offline/mocks";
 import { runProgram } from "../tools/offline/runProgram";
 import { compiledModule, REPO } from "./cli";
-import { projectConfig, stackFileConfig } from "./fixtures";
+import { atHarden, projectConfig, stackFileConfig } from "./fixtures";
 
 const CANARY = "s3cr3t-CANARY-ecs";
 
 /** Runs the prod program with `ecs.worker.env.GREETING` holding the canary, and captures what it logs. */
 async function runWithCanary(secretKeys: string[]): Promise<{ error?: Error; logged: string; greeting?: unknown }> {
     const config = stackFileConfig("prod") as Record<string, any>;
+    atHarden(config);
     config[`${PROJECT}:ecs`].worker.env = { GREETING: CANARY };
     const chunks: string[] = [];
     const write = process.stderr.write.bind(process.stderr);

@@ -6,7 +6,7 @@ import { lookupsFromConfig, RecordingMocks } from "../tools/offline/mocks";
 import { ProgramRun, runProgram } from "../tools/offline/runProgram";
 import { ToolResult } from "./cli";
 import { runCliInProcess } from "./cliInProcess";
-import { prodProjectWith, projectConfig, stackFileConfig } from "./fixtures";
+import { atHarden, hardened, prodProjectWith, projectConfig, stackFileConfig } from "./fixtures";
 import { underMocks } from "./harness";
 
 const TWILIO = "s3cr3t-CANARY-twilio";
@@ -16,6 +16,7 @@ const SIG = "4dabf18193072939515e22adb298388d";
 /** Prod config whose App Runner service and ECS worker read values from secretValues. */
 function prodWithSecretValues(): Record<string, any> {
     const config = stackFileConfig("prod") as Record<string, any>;
+    atHarden(config);
     config["egress-remediation:secretValues"] = { TWILIO_AUTH_TOKEN: TWILIO, WORKER_TOKEN: WORKER };
     config["egress-remediation:appRunner"].service.secrets.TWILIO_AUTH_TOKEN = "secretValues.TWILIO_AUTH_TOKEN";
     config["egress-remediation:ecs"].worker.secrets = { API_TOKEN: "secretValues.WORKER_TOKEN" };
@@ -155,11 +156,13 @@ describe("npm run plan with secretValues in the stack file", () => {
     before(async function () {
         // Whole Node processes (or the whole program under mocks): allow for a loaded machine.
         this.timeout(180_000);
-        const dir = prodProjectWith((config) => {
-            // What `pulumi config set --secret --path 'secretValues.TWILIO_AUTH_TOKEN' …` writes.
-            config["egress-remediation:secretValues"] = { TWILIO_AUTH_TOKEN: { secure: CIPHER } };
-            config["egress-remediation:appRunner"].service.secrets.TWILIO_AUTH_TOKEN = "secretValues.TWILIO_AUTH_TOKEN";
-        });
+        const dir = prodProjectWith(
+            hardened((config) => {
+                // What `pulumi config set --secret --path 'secretValues.TWILIO_AUTH_TOKEN' …` writes.
+                config["egress-remediation:secretValues"] = { TWILIO_AUTH_TOKEN: { secure: CIPHER } };
+                config["egress-remediation:appRunner"].service.secrets.TWILIO_AUTH_TOKEN = "secretValues.TWILIO_AUTH_TOKEN";
+            }),
+        );
         run = await runCliInProcess(["plan", "--stack", "prod", "--json"], { cwd: dir });
     });
 

@@ -7,6 +7,8 @@ import { projectConfig, stackFileConfig } from "./fixtures";
 
 function prod(edit: (c: Record<string, any>) => void = () => undefined): { ok: true; config: StackConfig } | { ok: false; problems: string[] } {
     const config = projectConfig(stackFileConfig("prod")) as Record<string, any>;
+    config.appRunner.stage = "harden";
+    config.ecs.stage = "harden";
     edit(config);
     return validateStackConfig(config);
 }

@@ -39,7 +39,12 @@ export function writeJsonFile(file: string, document: unknown): void {
 }
 
 /** Reads `--policy-config` and validates it before any resource is read. */
+/** The reviewed pack config CI passes as `--policy-pack-config`: recorded exemptions (docs/stages.md). */
+export const DEFAULT_POLICY_CONFIG = path.join("policies", "exemptions.json");
+
+/** `--policy-config`, else the project's policies/exemptions.json when it exists (what CI passes), else none. */
 export function loadPolicyConfig(file: string | undefined): PackConfig {
+    file ??= fs.existsSync(DEFAULT_POLICY_CONFIG) ? DEFAULT_POLICY_CONFIG : undefined;
     if (!file) return {};
     const config = readJsonFile(file, "--policy-config") as PackConfig;
     try {

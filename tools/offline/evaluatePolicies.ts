@@ -84,9 +84,30 @@ export function preparePolicies(packConfig: PackConfig = {}, policies = allPolic
             Object.entries(policy.configSchema?.properties ?? {}).map(([k, schema]) => [k, (schema as { default?: unknown }).default]),
         );
         const { enforcementLevel: _ignored, ...params } = settings;
+        const problem = exemptionsProblem((params as { exemptions?: unknown }).exemptions);
+        if (problem) throw new PolicyConfigError(`"${policy.name}.exemptions" ${problem}`);
         prepared.set(policy.name, { name: policy.name, level, config: { ...defaults, ...params } });
     }
     return prepared;
+}
+
+/** What is wrong with a policy's `exemptions`, as the pack's schema (policies/lib/exemptions.ts) would say. */
+function exemptionsProblem(exemptions: unknown): string | undefined {
+    if (exemptions === undefined) return undefined;
+    if (!Array.isArray(exemptions)) return "must be a list of { resource, reason, expires }";
+    for (const [i, e] of exemptions.entries()) {
+        const entry = e as Record<string, unknown> | null;
+        if (entry === null || typeof entry !== "object") return `[${i}] must be an object with resource, reason and expires`;
+        const extra = Object.keys(entry).filter((k) => !["resource", "reason", "expires"].includes(k));
+        if (extra.length) return `[${i}] has unknown key(s) ${extra.join(", ")}; allowed: resource, reason, expires`;
+        if (typeof entry.resource !== "string" || !entry.resource.startsWith("urn:pulumi:")) return `[${i}].resource must be the exact URN (urn:pulumi:…)`;
+        if (typeof entry.reason !== "string" || entry.reason.trim() === "") return `[${i}].reason must say why`;
+        const expires = typeof entry.expires === "string" ? entry.expires : "";
+        const day = Date.parse(`${expires}T00:00:00Z`);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || !Number.isFinite(day) || new Date(day).toISOString().slice(0, 10) !== expires)
+            return `[${i}].expires must be a date as YYYY-MM-DD; got ${JSON.stringify(entry.expires)}`;
+    }
+    return undefined;
 }
 
 function guarded<T extends object>(props: T): T {

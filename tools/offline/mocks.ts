@@ -217,6 +217,11 @@ export function lookupsFromConfig(projectConfig: Record<string, unknown>): Looku
             const arn = `${partialArn}-${shortHash(partialArn).slice(0, 6)}`;
             return { arn, id: arn, name: partialArn.split(":secret:")[1] };
         },
+        // Offline, a rule looked up by id exists (the live account is not read): the adopt stage declares it.
+        "aws:vpc/getSecurityGroupRules:getSecurityGroupRules": (inputs) => {
+            const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
+            return { id: "offline", ids: filters.filter((f) => f.name === "security-group-rule-id").flatMap((f) => f.values) };
+        },
         "aws:ecs/getCluster:getCluster": (inputs) => ({
             id: `arn:aws:ecs:${ecs.account?.region}:${ecs.account?.id}:cluster/${String(inputs.clusterName)}`,
             arn: `arn:aws:ecs:${ecs.account?.region}:${ecs.account?.id}:cluster/${String(inputs.clusterName)}`,

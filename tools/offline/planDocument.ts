@@ -1,5 +1,6 @@
 import { secretConfigProblems } from "../../config/secretConfig";
-import { unconfirmedValues, Unconfirmed } from "../../config/unconfirmed";
+import { unconfirmedByStage, Unconfirmed } from "../../config/unconfirmed";
+import { nextStage, Part, PARTS } from "../../config/stages";
 import { namespaceProblems } from "../../config/hints";
 import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
@@ -35,14 +36,25 @@ export interface PlanDocument {
     /** Policies that met an unknown or a secret value: neither passed nor failed. */
     readonly notEvaluated: NotEvaluated[];
     readonly cost: CostEstimate;
+    /** Read by the parts' current stages: `pulumi up` refuses while any is listed. */
     readonly unconfirmed: Unconfirmed[];
+    /** Read only by later stages: settle them before that stage's pull request. */
+    readonly unconfirmedLater: Unconfirmed[];
+    /** Each enabled part's stage, and the stage after it (absent at the last). */
+    readonly stages: PartStage[];
+}
+
+export interface PartStage {
+    readonly part: Part;
+    readonly stage: string;
+    readonly next?: string;
 }
 
 export interface Plan {
     readonly document: PlanDocument;
     readonly evaluation: Evaluation;
     readonly recorded: RecordedResource[];
-    /** Values nobody has confirmed against the live account; `pulumi up` refuses them. */
+    /** Values nobody has confirmed against the live account that the current stages read; `pulumi up` refuses them. */
     readonly unconfirmed: Unconfirmed[];
     /** What the program logged, e.g. the placeholder values `pulumi up` refuses: one line each. */
     readonly diagnostics: string[];
@@ -143,9 +155,15 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         run.mocks.resources.map((r) => ({ type: r.type, name: r.name, natGateways: r.state.natGateways })),
         regionsOf(run, String(config["aws:region"] ?? "us-east-1")),
     );
-    const unconfirmed = unconfirmedValues(validation.config);
+    const { now: unconfirmed, later: unconfirmedLater } = unconfirmedByStage(validation.config);
+    const stages = PARTS.flatMap((part): PartStage[] => {
+        const settings = validation.config[part];
+        if (!settings?.enabled) return [];
+        const next = nextStage(part, settings.stage);
+        return [{ part, stage: settings.stage, ...(next ? { next } : {}) }];
+    });
     return {
-        document: { stack, resources, violations: evaluation.violations, notEvaluated: evaluation.notEvaluated, cost, unconfirmed },
+        document: { stack, resources, violations: evaluation.violations, notEvaluated: evaluation.notEvaluated, cost, unconfirmed, unconfirmedLater, stages },
         evaluation,
         recorded: run.mocks.resources,
         unconfirmed,

@@ -1,3 +1,4 @@
+import { Exemption, exemptionInForce } from "../../policies/lib/exemptions";
 import Table from "cli-table3";
 import { PROJECT } from "../../config/validate";
 import { policies } from "../../policies/all";
@@ -168,7 +169,8 @@ export function renderPlan(plan: Plan, packConfig: PackConfig, against?: { file:
           ];
     return [
         `Previewing update (${stack}) offline: the real program under Pulumi's mocks, with this stack's config.`,
-        `No engine, no provider, no AWS: ids and ARNs are invented, only inputs are real. The real command: pulumi preview --stack ${stack} --policy-pack policies`,
+        `No engine, no provider, no AWS: ids and ARNs are invented, only inputs are real. The real command: pulumi preview --stack ${stack} --policy-pack policies --policy-pack-config policies/exemptions.json`,
+        ...stageLines(plan),
         "",
         ...body,
         "",
@@ -178,6 +180,7 @@ export function renderPlan(plan: Plan, packConfig: PackConfig, against?: { file:
         "Policies (egress-remediation-guard, evaluated offline):",
         policyResults(plan, packConfig),
         ...(plan.evaluation.violations.length ? [violationTable(plan.evaluation.violations)] : []),
+        ...exemptionLines(resources, packConfig),
         "",
         "Monthly cost of what bills by the hour:",
         ...costLines(plan),
@@ -203,11 +206,45 @@ export function adoptedLines(resources: readonly PlanResource[]): string[] {
         });
 }
 
-export function unconfirmedLines(plan: Pick<Plan, "unconfirmed">): string[] {
-    if (plan.unconfirmed.length === 0) return ["Every value is confirmed: `pulumi up` may run."];
+/** The recorded exemptions of the pack config: in force (for a resource in this plan), expired, or naming nothing here. */
+export function exemptionLines(resources: readonly PlanResource[], packConfig: PackConfig, now: number = Date.now()): string[] {
+    const urns = new Set(resources.map((r) => r.urn));
+    const lines = Object.entries(packConfig).flatMap(([policy, settings]) => {
+        const exemptions = typeof settings === "object" ? ((settings as { exemptions?: Exemption[] }).exemptions ?? []) : [];
+        return exemptions.map((e) => {
+            const name = e.resource.split("::").pop();
+            const state = !urns.has(e.resource)
+                ? "names no resource in this plan (a later stage's, or stale: remove it once its stage is done)"
+                : exemptionInForce([e], e.resource, now)
+                  ? `in force until ${e.expires}`
+                  : `expired ${e.expires}: the policy applies again`;
+            return `  ${policy} on ${name}: ${state}. ${e.reason}`;
+        });
+    });
+    return lines.length ? ["Recorded exemptions (policy config):", ...lines] : [];
+}
+
+/** Each part's stage and what its next pull request would change it to (docs/stages.md). */
+export function stageLines(plan: Pick<Plan, "document">): string[] {
+    const stages = plan.document.stages ?? [];
+    if (stages.length === 0) return [];
+    return [`Stages: ${stages.map((s) => `${s.part} ${s.stage}${s.next ? ` (next: ${s.next})` : " (the last)"}`).join(", ")}`];
+}
+
+export function unconfirmedLines(plan: Pick<Plan, "unconfirmed"> & { document?: Pick<Plan["document"], "unconfirmedLater"> }): string[] {
+    const later = plan.document?.unconfirmedLater ?? [];
+    const laterLines = later.length
+        ? [
+              "",
+              `For later stages (settle each before that stage's pull request): ${later.length} unconfirmed value(s).`,
+              ...later.flatMap((u) => [`  egress-remediation:${u.key}: ${u.reason}`, `      confirm: ${u.confirm}`]),
+          ]
+        : [];
+    if (plan.unconfirmed.length === 0) return ["Every value the current stages read is confirmed: `pulumi up` may run.", ...laterLines];
     return [
-        `Before \`pulumi up\` (it refuses while any is listed): ${plan.unconfirmed.length} unconfirmed value(s). Confirm each, then set it or drop it from egress-remediation:unverified.`,
+        `Before \`pulumi up\` (it refuses while any is listed): ${plan.unconfirmed.length} unconfirmed value(s) the current stages read. Confirm each, then set it or drop it from egress-remediation:unverified.`,
         ...plan.unconfirmed.flatMap((u) => [`  egress-remediation:${u.key}: ${u.reason}`, `      confirm: ${u.confirm}`]),
+        ...laterLines,
     ];
 }
 
