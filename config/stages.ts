@@ -64,3 +64,35 @@ export function partFromEnvironment(environment: NodeJS.ProcessEnv): Part | unde
 }
 
 export class PartVariableError extends Error {}
+
+/**
+ * The names of one part's resources, as URN-name globs: its account's provider, its components and
+ * their children (each child's name starts with its component's). Every resource of the program is in
+ * exactly one part (test/stages.test.ts), so a targeted update of one part never touches the other.
+ */
+const PART_RESOURCE_NAMES: Readonly<Record<Part, readonly string[]>> = {
+    appRunner: ["apprunner-account", "egress*", "app", "app-*", "data", "data-*"],
+    ecs: ["ecs-account", "workloads*"],
+};
+
+/**
+ * `pulumi up --target` globs for one part of a stack: the engine matches `*` within a URN segment and
+ * `**` across segments (pkg/resource/deploy `UrnTargets`), and skips creating anything untargeted.
+ */
+export function partTargets(project: string, stack: string, part: Part): string[] {
+    return PART_RESOURCE_NAMES[part].map((name) => `urn:pulumi:${stack}::${project}::**::${name}`);
+}
+
+/** The same match as the engine's, for checking a URN against `partTargets` without an engine. */
+export function matchesTarget(glob: string, urn: string): boolean {
+    const pattern = glob
+        .split("**")
+        .map((segment) =>
+            segment
+                .split("*")
+                .map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+                .join("[^:]*"),
+        )
+        .join(".*");
+    return new RegExp(`^${pattern}$`).test(urn);
+}

@@ -29,6 +29,12 @@ export interface Behaviour {
     delete?(ctx: CallContext, resource: StoredResource): void;
     /** Outputs that AWS derives from other objects (a group's rules, a table's routes), read at refresh. */
     derived?(ctx: CallContext, resource: StoredResource): Record<string, unknown>;
+    /**
+     * Which derived outputs are also input properties of the provider's schema, so an import reads them
+     * into the inputs (a group's inline `ingress`/`egress`, which terraform-provider-aws reads from all
+     * of the group's rules, however they were made).
+     */
+    readonly derivedInputs?: readonly string[];
     /** Finds the stored resource for an id in the form `pulumi import` takes, when it differs from the id. */
     findByImportId?(ctx: CallContext, id: string): StoredResource | undefined;
 }

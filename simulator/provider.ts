@@ -36,6 +36,23 @@ function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown
         .sort();
 }
 
+function isZero(value: unknown): boolean {
+    if (value === undefined || value === null || value === "" || value === false || value === 0) return true;
+    if (Array.isArray(value)) return value.length === 0;
+    return typeof value === "object" && Object.keys(value as object).length === 0;
+}
+
+/**
+ * The inputs pulumi-aws's Read hands the engine on an import: every input property the live resource
+ * has a value for, read back from AWS, not only the ones the program will set
+ * (pulumi-terraform-bridge `ExtractInputsFromOutputs`, schema-directed on import; it drops properties
+ * whose value is zero or the default). So an adopted group arrives with all its live rules inline.
+ */
+function importedInputs(stored: Record<string, unknown>, derived: Record<string, unknown>, derivedInputs: readonly string[]): Record<string, unknown> {
+    const read = { ...stored, ...Object.fromEntries(derivedInputs.filter((key) => key in derived).map((key) => [key, derived[key]])) };
+    return Object.fromEntries(Object.entries(read).filter(([, value]) => !isZero(value)));
+}
+
 /** Wraps again, as secrets, the top-level values that were secret in the engine's copy of the state. */
 function keepSecrecy(previous: Record<string, unknown>, current: Record<string, unknown>): Record<string, unknown> {
     const result = { ...current };
@@ -112,8 +129,12 @@ export class SimulatedAws implements provider.Provider {
             if (Object.keys(props ?? {}).length === 0) throw new Error(`importing ${type} ${id}: no such resource in the simulated account`);
             return { id: "", props: {} };
         }
-        const outputs = { ...found.outputs, ...behaviour.derived?.(ctx, found), id: found.id };
-        return { id: found.id, props: keepSecrecy(props ?? {}, outputs), inputs: found.inputs };
+        const derived = behaviour.derived?.(ctx, found) ?? {};
+        const outputs = { ...found.outputs, ...derived, id: found.id };
+        // A refresh keeps the inputs the engine has; an import (no properties yet) reads them all from AWS.
+        const importing = Object.keys(props ?? {}).length === 0;
+        const inputs = importing ? importedInputs(found.inputs, derived, behaviour.derivedInputs ?? []) : found.inputs;
+        return { id: found.id, props: keepSecrecy(props ?? {}, outputs), inputs };
     }
 
     async update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<provider.UpdateResult> {

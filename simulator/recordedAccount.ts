@@ -40,7 +40,8 @@ function appRunnerSide(): StoredResource[] {
         ),
         record(T.securityGroup, CONNECTOR_SG, US, { name: "nerava-apprunner-vpc-connector", description: "App Runner VPC connector", vpcId: VPC }),
         // Seed 001: the data stores' group (the VPC's default group) — 5432 and 6379 from the connector, 5432 from anywhere.
-        record(T.securityGroup, DATA_SG, US, { name: "default", description: "default VPC security group", vpcId: VPC }),
+        // Its Name tag is invented: an import reads tags into the inputs like every other set property.
+        record(T.securityGroup, DATA_SG, US, { name: "default", description: "default VPC security group", vpcId: VPC, tags: { Name: "nerava-data" } }),
         rule("sgr-0c1a2b3c4d5e6f701", { fromPort: 5432, toPort: 5432, referencedSecurityGroupId: CONNECTOR_SG }),
         rule("sgr-0c1a2b3c4d5e6f702", { fromPort: 5432, toPort: 5432, cidrIpv4: "0.0.0.0/0" }),
         rule("sgr-0c1a2b3c4d5e6f703", { fromPort: 6379, toPort: 6379, referencedSecurityGroupId: CONNECTOR_SG }),

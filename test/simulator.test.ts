@@ -88,6 +88,24 @@ describe("simulated AWS account", () => {
             assert.ok(ingress.some((r) => r.fromPort === 5432 && r.cidrBlocks.includes("0.0.0.0/0")));
             assert.strictEqual(ingress.length, 3);
         });
+
+        it("imports a group with its live rules in the inputs, as the bridge does, so the policy pack sees the world-open rule", async () => {
+            const { aws } = simulatedAccount();
+            const imported = await aws.read(RDS_GROUP, urn(T.securityGroup, "data-postgres-sg"));
+            const ingress = imported.inputs!.ingress as { fromPort: number; cidrBlocks: string[] }[];
+            assert.ok(
+                ingress.some((r) => r.fromPort === 5432 && r.cidrBlocks.includes("0.0.0.0/0")),
+                JSON.stringify(imported.inputs),
+            );
+            assert.deepStrictEqual(Object.keys(imported.inputs!).sort(), ["description", "ingress", "name", "tags", "vpcId"]);
+            // The connector group has no ingress: empty lists are left out, as the bridge drops zero values.
+            const connector = await aws.read(CONNECTOR_GROUP, urn(T.securityGroup, "egress-connector-sg"));
+            assert.strictEqual(connector.inputs!.ingress, undefined);
+            assert.strictEqual((connector.inputs!.egress as unknown[]).length, 1);
+            // A refresh keeps the inputs the engine already has.
+            const refreshed = await aws.read(RDS_GROUP, urn(T.securityGroup, "data-postgres-sg"), { name: "default" });
+            assert.strictEqual(refreshed.inputs!.ingress, undefined);
+        });
     });
 
     describe("App Runner deployments", () => {

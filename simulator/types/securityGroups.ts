@@ -185,6 +185,7 @@ export const securityGroup: Behaviour = {
     derived(ctx, resource) {
         return { ingress: derivedRules(ctx, resource.id, "ingress"), egress: derivedRules(ctx, resource.id, "egress") };
     },
+    derivedInputs: ["ingress", "egress"],
 };
 
 function ruleBehaviour(direction: Direction): Behaviour {

@@ -44,6 +44,7 @@ export function accountReadyForFirstUp(): AccountData {
  */
 export const CONFIRMED_VALUES: ReadonlyArray<readonly [string, string]> = [
     ["egress-remediation:appRunner.adopt.postgresIngressRuleIds.connector", "sgr-0c1a2b3c4d5e6f701"],
+    ["egress-remediation:appRunner.adopt.postgresWorldOpenRuleId", "sgr-0c1a2b3c4d5e6f702"],
     ["egress-remediation:appRunner.adopt.connectorEgressRuleId", "sgr-0c1a2b3c4d5e6f704"],
     ["egress-remediation:ecs.vpcId", ECS_NETWORK.vpcId],
     ["egress-remediation:ecs.subnetIds[0]", ECS_NETWORK.subnetIds[0]],
@@ -55,6 +56,12 @@ export const CONFIRMED_VALUES: ReadonlyArray<readonly [string, string]> = [
     ["egress-remediation:ecs.adopt.workerLogGroup", "false"],
 ];
 
+/** Both parts at their last stage: what the tests of the end state (rollback, secrets, the pack) start from. */
+export const END_STATE: ReadonlyArray<readonly [string, string]> = [
+    ["egress-remediation:appRunner.stage", "harden"],
+    ["egress-remediation:ecs.stage", "harden"],
+];
+
 /** The config key that lists unconfirmed values: `pulumi up` refuses while it holds any. */
 export const UNVERIFIED_KEY = "egress-remediation:unverified";
 
@@ -62,11 +69,14 @@ export function expectSuccess(result: CommandResult, what: string): void {
     assert.strictEqual(result.status, 0, `${what} failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
 }
 
-/** A sandbox with the prod stack created in its file backend and the unrecorded values filled in. */
-export async function prodSandbox(account: AccountData = accountReadyForFirstUp()): Promise<EngineSandbox> {
+/**
+ * A sandbox with the prod stack created in its file backend and the unrecorded values filled in, at the
+ * end state unless `stages` is "committed" (the stages Pulumi.prod.yaml holds: the NAT path and the ECS imports).
+ */
+export async function prodSandbox(account: AccountData = accountReadyForFirstUp(), stages: "committed" | "end" = "end"): Promise<EngineSandbox> {
     const sandbox = EngineSandbox.create({ cliDir: engineCliDir(), account });
     expectSuccess(await sandbox.pulumi(["stack", "init", "prod", "--secrets-provider", "passphrase"]), "pulumi stack init");
-    for (const [key, value] of CONFIRMED_VALUES) {
+    for (const [key, value] of [...CONFIRMED_VALUES, ...(stages === "end" ? END_STATE : [])]) {
         expectSuccess(await sandbox.pulumi(["config", "set", "--stack", "prod", "--path", key, value]), `pulumi config set ${key}`);
     }
     expectSuccess(await sandbox.pulumi(["config", "rm", "--stack", "prod", UNVERIFIED_KEY]), `pulumi config rm ${UNVERIFIED_KEY}`);
