@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppRunnerService } from "./components/appRunnerService";
 import { DataStoreAccess } from "./components/dataStoreAccess";
 import { EcsWorker } from "./components/ecsWorker";
-import { partOptions } from "./components/adopt";
+import { partOptions, PartMode } from "./components/adopt";
 import { accountProvider } from "./components/providers";
 import { secretStoreFor, splitSecrets } from "./components/secretStore";
 import { VpcEgress } from "./components/vpcEgress";
@@ -28,7 +28,8 @@ function partOrStop(): ReturnType<typeof partFromEnvironment> {
         throw error;
     }
 }
-const staged = unconfirmedByStage(config, undefined, partOrStop());
+const onlyPart = partOrStop();
+const staged = unconfirmedByStage(config, undefined, onlyPart);
 gateUnconfirmed(staged.now, { preview: pulumi.runtime.isDryRun(), warn: (message) => void pulumi.log.warn(message) });
 for (const part of ["appRunner", "ecs"] as const) {
     const settings = config[part];
@@ -43,6 +44,10 @@ for (const part of ["appRunner", "ecs"] as const) {
 const appRunner = config.appRunner?.enabled ? config.appRunner : undefined;
 const ecs = config.ecs?.enabled ? config.ecs : undefined;
 
+/** A part's mode in this update: decommissioning, or left to another part's targeted update (docs/stages.md). */
+function modeOf(part: "appRunner" | "ecs"): PartMode {
+    return { decommission: config[part]?.decommission === true, importsElsewhere: onlyPart !== undefined && onlyPart !== part };
+}
 const appRunnerProvider = appRunner ? accountProvider("apprunner-account", appRunner.account, config.tags) : undefined;
 let egress: VpcEgress | undefined;
 let service: AppRunnerService | undefined;
@@ -74,7 +79,7 @@ if (appRunner) {
             },
             asLive: appRunner.stage === "adopt",
         },
-        partOptions(appRunnerProvider, appRunner.decommission),
+        partOptions(appRunnerProvider, modeOf("appRunner")),
     );
 }
 const appRunnerAdopting = appRunner?.stage === "adopt";
@@ -90,12 +95,12 @@ if (appRunner && egress?.connectorArn && appRunnerAdopting && appRunner.adopt.se
             adoptServiceArn: appRunner.adopt.serviceArn,
             asLive: true,
         },
-        partOptions(appRunnerProvider, appRunner.decommission),
+        partOptions(appRunnerProvider, modeOf("appRunner")),
     );
 }
 if (appRunner && egress?.routedConnectorArn && appRunner.stage === "harden") {
     const secrets = splitSecrets(appRunner.service.secrets);
-    const store = secretStoreFor("app-secrets", appRunner.service.name, [secrets.stored], partOptions(appRunnerProvider, appRunner.decommission));
+    const store = secretStoreFor("app-secrets", appRunner.service.name, [secrets.stored], partOptions(appRunnerProvider, modeOf("appRunner")));
     service = new AppRunnerService(
         "app",
         {
@@ -116,7 +121,7 @@ if (appRunner && egress?.routedConnectorArn && appRunner.stage === "harden") {
             vpcConnectorArn: egress.routedConnectorArn,
             adoptServiceArn: appRunner.adopt.serviceArn,
         },
-        partOptions(appRunnerProvider, appRunner.decommission),
+        partOptions(appRunnerProvider, modeOf("appRunner")),
     );
 }
 
@@ -136,7 +141,7 @@ if (ecs?.stage === "adopt") {
             adopt: ecs.adopt,
             asLive: true,
         },
-        partOptions(accountProvider("ecs-account", ecs.account, config.tags), ecs.decommission),
+        partOptions(accountProvider("ecs-account", ecs.account, config.tags), modeOf("ecs")),
     );
 } else if (ecs) {
     const provider = accountProvider("ecs-account", ecs.account, config.tags);
@@ -144,7 +149,7 @@ if (ecs?.stage === "adopt") {
         "workloads-secrets",
         ecs.name,
         [ecs.api.secrets, ecs.worker.secrets],
-        partOptions(provider, ecs.decommission),
+        partOptions(provider, modeOf("ecs")),
         ecs.secretsKmsKeyArn,
     );
     workloads = new EcsWorker(
@@ -169,7 +174,7 @@ if (ecs?.stage === "adopt") {
             secretsReady: store?.versions,
             adopt: ecs.adopt,
         },
-        partOptions(provider, ecs.decommission),
+        partOptions(provider, modeOf("ecs")),
     );
 }
 
@@ -192,7 +197,7 @@ if (appRunner && egress?.connectorSecurityGroupId) {
             },
             asLive: appRunnerAdopting,
         },
-        partOptions(appRunnerProvider, appRunner.decommission),
+        partOptions(appRunnerProvider, modeOf("appRunner")),
     );
 }
 

@@ -31,14 +31,28 @@ export function keptResourceOptions(parent: pulumi.Resource, kept: KeptResource)
     };
 }
 
+/** How the current update treats one part of the stack. */
+export interface PartMode {
+    /** Deliberately handing the part back: unprotected and retained. */
+    readonly decommission: boolean;
+    /**
+     * Another part's targeted update (`EGRESS_REMEDIATION_PART` names the other part): this part is declared
+     * without import ids. The engine runs imports even for untargeted resources (v3.248 step_generator
+     * decides an import before it checks targets) and then fails on their parents, which it skips; without
+     * the ids, untargeted resources are left as they are in the state, and absent ones are skipped.
+     */
+    readonly importsElsewhere?: boolean;
+}
+
 /**
  * Options for one part of the stack (the App Runner or the ECS components). A part being
  * decommissioned deliberately hands everything back: every resource in it is unprotected and
  * retained, so once `enabled: false` removes it from the program, it leaves the state and nothing
  * is deleted in AWS (not even a group a retained resource still uses).
  */
-export function partOptions(provider: pulumi.ProviderResource | undefined, decommission: boolean): pulumi.ComponentResourceOptions {
-    if (!decommission) return { provider };
-    const handBack: pulumi.ResourceTransformation = ({ props, opts }) => ({ props, opts: pulumi.mergeOptions(opts, { protect: false, retainOnDelete: true }) });
-    return { provider, transformations: [handBack] };
+export function partOptions(provider: pulumi.ProviderResource | undefined, mode: PartMode): pulumi.ComponentResourceOptions {
+    const transformations: pulumi.ResourceTransformation[] = [];
+    if (mode.decommission) transformations.push(({ props, opts }) => ({ props, opts: pulumi.mergeOptions(opts, { protect: false, retainOnDelete: true }) }));
+    if (mode.importsElsewhere) transformations.push(({ props, opts }) => ({ props, opts: { ...opts, import: undefined } }));
+    return transformations.length ? { provider, transformations } : { provider };
 }

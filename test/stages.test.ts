@@ -134,6 +134,27 @@ describe("stages: the road from the live accounts to the end state", () => {
         }
     });
 
+    it(`with ${PART_VARIABLE} naming one part, the other is declared without import ids (the engine imports even untargeted resources)`, async () => {
+        process.env[PART_VARIABLE] = "appRunner";
+        let plan: Plan;
+        try {
+            plan = await buildPlan("prod", EXEMPTIONS, appRunnerAt("adopt"));
+        } finally {
+            delete process.env[PART_VARIABLE];
+        }
+        const imported = plan.document.resources.filter((r) => r.importId).map((r) => r.name);
+        assert.ok(imported.includes("app-service") && imported.includes(WORLD_OPEN), imported.join(", "));
+        assert.deepStrictEqual(
+            imported.filter((name) => name.startsWith("workloads")),
+            [],
+        );
+        // Only the named part's unconfirmed values block its update.
+        assert.ok(
+            plan.document.unconfirmed.every((u) => u.key.startsWith("appRunner.")),
+            JSON.stringify(plan.document.unconfirmed),
+        );
+    });
+
     it("matches targets as the engine does: * stays within a URN segment, ** crosses them", () => {
         const urn = "urn:pulumi:prod::egress-remediation::egress-remediation:ecs:EcsWorker$aws:ecs/service:Service::workloads-api";
         assert.ok(matchesTarget("urn:pulumi:prod::egress-remediation::**::workloads*", urn));

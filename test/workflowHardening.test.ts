@@ -2,6 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { Part, PART_VARIABLE, partTargets } from "../config/stages";
+import { PROJECT } from "../config/validate";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW = path.join(ROOT, ".github/workflows/infrastructure.yml");
@@ -70,5 +72,21 @@ describe("the user's workflow (.github/workflows/infrastructure.yml), hardened",
         assert.ok(!JSON.stringify(preview).includes("secrets."), "no secret reaches a pull request");
         const pulumiUp = up.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
         assert.strictEqual(pulumiUp?.with?.upsert, true, "the first run creates the stack");
+    });
+
+    it("updates one part at a time, each targeted at exactly that part's resources, with the reviewed exemptions", () => {
+        const { preview, up } = workflow.jobs as Record<string, Job & { strategy?: any }>;
+        const include = up.strategy.matrix.include as { part: Part; targets: string }[];
+        assert.deepStrictEqual(
+            include.map((entry) => entry.part),
+            ["appRunner", "ecs"],
+        );
+        for (const entry of include) assert.deepStrictEqual(entry.targets.trim().split("\n"), partTargets(PROJECT, "prod", entry.part), entry.part);
+        assert.strictEqual(up.strategy["fail-fast"], false, "one part's failure must not cancel the other's update");
+        const pulumiUp = up.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.strictEqual(pulumiUp.with?.target, "${{ matrix.targets }}");
+        assert.strictEqual((pulumiUp as Step & { env?: Record<string, string> }).env?.[PART_VARIABLE], "${{ matrix.part }}");
+        for (const job of [preview, up])
+            assert.strictEqual(job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with?.policyPackConfigs, "policies/exemptions.json");
     });
 });

@@ -1,6 +1,6 @@
 import { secretConfigProblems } from "../../config/secretConfig";
 import { unconfirmedByStage, Unconfirmed } from "../../config/unconfirmed";
-import { nextStage, Part, PARTS } from "../../config/stages";
+import { nextStage, Part, partFromEnvironment, PARTS, PartVariableError } from "../../config/stages";
 import { namespaceProblems } from "../../config/hints";
 import { PROJECT, projectEntries, projectKeyOf, validateStackConfig } from "../../config/validate";
 import { CostEstimate, estimateCost } from "./cost";
@@ -119,6 +119,13 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
     const misplaced = namespaceProblems(Object.keys(config), PROJECT);
     const problems = [...misplaced, ...secretConfigProblems(secretKeys, Object.keys(config)), ...(validation.ok ? [] : validation.problems)];
     if (problems.length > 0 || !validation.ok) throw new PlanConfigError(problems);
+    let onlyPart: Part | undefined;
+    try {
+        onlyPart = partFromEnvironment(process.env);
+    } catch (error) {
+        if (error instanceof PartVariableError) throw new PlanConfigError([error.message]);
+        throw error;
+    }
 
     const run = await runProgram(config, { stack, lookups: lookupsFromConfig(projectConfig), secretKeys });
     const urns = urnsOf(run);
@@ -155,7 +162,7 @@ export async function buildPlan(stack: string, packConfig: PackConfig = {}, edit
         run.mocks.resources.map((r) => ({ type: r.type, name: r.name, natGateways: r.state.natGateways })),
         regionsOf(run, String(config["aws:region"] ?? "us-east-1")),
     );
-    const { now: unconfirmed, later: unconfirmedLater } = unconfirmedByStage(validation.config);
+    const { now: unconfirmed, later: unconfirmedLater } = unconfirmedByStage(validation.config, undefined, onlyPart);
     const stages = PARTS.flatMap((part): PartStage[] => {
         const settings = validation.config[part];
         if (!settings?.enabled) return [];
