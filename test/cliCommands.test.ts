@@ -65,7 +65,7 @@ describe("egress-remediation (the command-line tool)", () => {
             [runs.checkHelp, "Usage: egress-remediation check [--json] [--out <file>] [--policy-config <file>] <file>"],
             [
                 runs.rollbackHelp,
-                "Usage: egress-remediation rollback --stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]",
+                "Usage: egress-remediation rollback --stack <name> [--part appRunner|ecs] [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]",
             ],
         ] as const) {
             assert.strictEqual(run.status, 0, run.stderr);

@@ -23,6 +23,7 @@ describe("rollback options", () => {
             { stack: "prod", yes: true, to: 12, write: "revert" },
             { stack: "prod", yes: true, write: "stack-file" },
             { stack: "prod", yes: false, state: 3, backupDir: "/b" },
+            { stack: "prod", yes: true, part: "ecs", write: "stack-file" },
         ];
         for (const args of accepted) assert.strictEqual(validateArgs(args), args);
     });
@@ -35,6 +36,12 @@ describe("rollback options", () => {
             [{ stack: "prod", yes: false, write: "revert" }, "--write needs --yes: the repository is written only after the rollback is applied"],
             [{ stack: "prod", yes: true, state: 2, write: "revert" }, "--write applies to a config rollback, not to --state"],
             [{ stack: "prod", yes: false, backupDir: "/b" }, "--backup-dir applies only to --state"],
+            [{ stack: "prod", yes: false, part: "both" as never }, '--part must be one of appRunner, ecs; got "both"'],
+            [{ stack: "prod", yes: false, part: "ecs", state: 2 }, "--part applies to a config rollback; --state restores the whole stack's checkpoint"],
+            [
+                { stack: "prod", yes: true, part: "ecs", write: "revert" },
+                "--part with --write revert would revert the other part's commits too; use --write stack-file, which writes only this part's config",
+            ],
         ];
         for (const [args, message] of cases) {
             assert.throws(
@@ -54,6 +61,7 @@ describe("rollback options, as the command passes them on", () => {
         [["--write", "revert"], "--write needs --yes: the repository is written only after the rollback is applied"],
         [["--yes", "--write", "revert", "--state", "2"], "--write applies to a config rollback, not to --state"],
         [["--backup-dir", "/b"], "--backup-dir applies only to --state"],
+        [["--part", "ecs", "--state", "2"], "--part applies to a config rollback; --state restores the whole stack's checkpoint"],
     ];
     for (const [args, message] of cases) {
         it(`rollback --stack prod ${args.join(" ")}: exit 2, "${message}"`, async () => {

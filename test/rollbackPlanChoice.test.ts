@@ -11,7 +11,7 @@ const GOOD = "1111111111111111111111111111111111111111";
 const OLDER = "2222222222222222222222222222222222222222";
 const BAD = "3333333333333333333333333333333333333333";
 
-function refusal(history: readonly UpdateRecord[], options: { to?: number } = {}): string {
+function refusal(history: readonly UpdateRecord[], options: { to?: number; configKey?: string } = {}): string {
     try {
         planRollback(history, options);
     } catch (error) {
@@ -34,6 +34,21 @@ describe("rollback plan: which update is chosen", () => {
         assert.strictEqual(plan.target.version, 3);
         assert.strictEqual(plan.targetCommit, GOOD);
         assert.strictEqual(plan.currentCommit, BAD);
+    });
+
+    it("one part's rollback: the newest good update whose config of that part differs, skipping the other part's updates", () => {
+        const part = (value: string) => ({ "egress-remediation:ecs": { value, secret: false } });
+        const history = [
+            updateRecord(5, { commit: BAD, config: part('{"stage":"harden"}') }),
+            updateRecord(4, { commit: GOOD, config: part('{"stage": "harden"}') }), // only App Runner changed here
+            updateRecord(3, { commit: OLDER, config: part('{"stage":"adopt"}') }),
+        ];
+        assert.strictEqual(planRollback(history, {}).target.version, 4);
+        assert.strictEqual(planRollback(history, { configKey: "egress-remediation:ecs" }).target.version, 3);
+        assert.match(
+            refusal(history.slice(0, 2), { configKey: "egress-remediation:ecs" }),
+            /^no succeeded update before update 5 .* has a different egress-remediation:ecs; nothing to roll back to$/,
+        );
     });
 
     it("never the current update, even when it succeeded; skips failed updates and other kinds", () => {

@@ -9,6 +9,7 @@ interface RollbackOptions {
     readonly yes?: boolean;
     readonly write?: "stack-file" | "revert";
     readonly backupDir?: string;
+    readonly part?: "appRunner" | "ecs";
 }
 
 /** Commander's parser for --to and --state: a whole number ≥ 1, written as such (no sign, no leading zero). */
@@ -22,7 +23,15 @@ async function rollback(options: RollbackOptions): Promise<number> {
     const { projectRoot } = await import("../offline/stackFiles");
     const { rollbackCommand } = await import("../rollback/command");
     const { UsageError, validateArgs } = await import("../rollback/options");
-    const args = { stack: options.stack, to: options.to, state: options.state, yes: options.yes === true, write: options.write, backupDir: options.backupDir };
+    const args = {
+        stack: options.stack,
+        to: options.to,
+        state: options.state,
+        yes: options.yes === true,
+        write: options.write,
+        backupDir: options.backupDir,
+        part: options.part,
+    };
     try {
         validateArgs(args);
     } catch (error) {
@@ -40,9 +49,12 @@ export function rollbackCommand(): Command {
                 "previews it with the policy pack and applies it only with --yes, then says what to commit (--write writes it). " +
                 "--state restores the checkpoint an update left, without touching cloud resources. Pulumi CLI, git and a backend login needed.",
         )
-        .usage("--stack <name> [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]")
+        .usage(
+            "--stack <name> [--part appRunner|ecs] [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]",
+        )
         .requiredOption("--stack <name>", "stack to roll back")
         .option("--to <version>", "update version to return to (default: the newest succeeded one before the current)", parseUpdateVersion)
+        .option("--part <name>", "roll back one part (appRunner or ecs) only: its config, a targeted update; the other part is not touched")
         .option("--state <version>", "restore the state checkpoint this update left instead (no cloud change)", parseUpdateVersion)
         .option("--yes", "apply: pulumi up held to the preview's plan, or the state import")
         .option("--write <what>", "after the rollback, write stack-file (the restored Pulumi.<stack>.yaml) or revert (a branch reverting the bad commits)")
@@ -59,6 +71,7 @@ export function rollbackCommand(): Command {
                 [
                     "egress-remediation rollback --stack prod",
                     "egress-remediation rollback --stack prod --to 12 --yes --write revert",
+                    "egress-remediation rollback --stack prod --part ecs --yes --write stack-file",
                     "egress-remediation rollback --stack prod --state 14",
                 ],
             ),

@@ -92,7 +92,7 @@ export class AutomationStack implements StackOperations {
         const policyViolations: string[] = [];
         try {
             const result = await this.stack.preview({
-                policyPacks: [options.policyPack],
+                ...packAndTargets(options),
                 plan: options.planFile,
                 signal: options.signal,
                 onEvent: (event) => collect(event, steps, policyViolations),
@@ -107,7 +107,7 @@ export class AutomationStack implements StackOperations {
 
     async up(options: OperationOptions & { message: string; onOutput: (line: string) => void }): Promise<Record<string, number>> {
         const result = await this.stack.up({
-            policyPacks: [options.policyPack],
+            ...packAndTargets(options),
             plan: options.planFile,
             message: options.message,
             signal: options.signal,
@@ -131,6 +131,14 @@ export class AutomationStack implements StackOperations {
         if (result.failed) throw Object.assign(new Error(`pulumi ${args.slice(0, 2).join(" ")} failed`), { commandResult: { stderr: result.stderr } });
         return result.stdout;
     }
+}
+
+function packAndTargets(options: OperationOptions): { policyPacks: string[]; policyPackConfigs?: string[]; target?: string[] } {
+    return {
+        policyPacks: [options.policyPack],
+        ...(options.policyPackConfig ? { policyPackConfigs: [options.policyPackConfig] } : {}),
+        ...(options.targets?.length ? { target: [...options.targets] } : {}),
+    };
 }
 
 function collect(event: EngineEvent, steps: PreviewOutcome["steps"][number][], violations: string[]): void {

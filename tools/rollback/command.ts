@@ -1,5 +1,7 @@
 import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { PART_VARIABLE } from "../../config/stages";
 import { promisify } from "util";
 import { GitError } from "./git";
 import { Interrupted, Interrupts } from "./interrupts";
@@ -57,10 +59,20 @@ export async function rollbackCommand(args: RollbackArgs, projectDir: string, op
             );
         } else {
             const policyPack = path.join(projectDir, "policies");
-            await runRollback(
-                { stack: args.stack, to: args.to, yes: args.yes, write: args.write, projectDir, policyPack, print },
-                { open, install: installDependencies, interrupts },
-            );
+            const exemptions = path.join(policyPack, "exemptions.json");
+            const policyPackConfig = fs.existsSync(exemptions) ? exemptions : undefined;
+            // The program reads the part from its environment, which the CLI the Automation API starts inherits.
+            const previousPart = process.env[PART_VARIABLE];
+            if (args.part) process.env[PART_VARIABLE] = args.part;
+            try {
+                await runRollback(
+                    { stack: args.stack, to: args.to, yes: args.yes, write: args.write, projectDir, policyPack, policyPackConfig, part: args.part, print },
+                    { open, install: installDependencies, interrupts },
+                );
+            } finally {
+                if (previousPart === undefined) delete process.env[PART_VARIABLE];
+                else process.env[PART_VARIABLE] = previousPart;
+            }
         }
         return interrupts.interruption?.exitCode ?? 0;
     } catch (error) {

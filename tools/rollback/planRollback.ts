@@ -80,7 +80,7 @@ const UNFINISHED = new Set(["in-progress", "not-started"]);
  * Refuses while an operation is unfinished, and when the target did not succeed or cannot be
  * reproduced from git (no commit recorded, or it ran from a tree with uncommitted changes).
  */
-export function planRollback(history: readonly UpdateRecord[], options: { to?: number }): RollbackPlan {
+export function planRollback(history: readonly UpdateRecord[], options: { to?: number; configKey?: string }): RollbackPlan {
     const unfinished = history.find((h) => h.kind !== "preview" && UNFINISHED.has(h.result));
     if (unfinished) throw new RollbackRefused(`${describe(unfinished)} has not finished; wait for it (or run \`pulumi cancel\`) before rolling back`);
     const updates = history.filter((h) => h.kind === "update").sort((a, b) => b.version - a.version);
@@ -99,8 +99,20 @@ export function planRollback(history: readonly UpdateRecord[], options: { to?: n
         if (chosen.version === current.version) throw new RollbackRefused(`update ${chosen.version} is the current state; choose an earlier one`);
         target = chosen;
     } else {
-        target = updates.find((u) => u.version < current.version && u.result === "succeeded");
-        if (!target) throw new RollbackRefused(`no succeeded update before ${describe(current)}; nothing to roll back to`);
+        // One part's rollback returns to the newest good update whose config of that part differs: the
+        // updates between may have changed only the other part.
+        const changedPart = (u: UpdateRecord) => {
+            if (!options.configKey) return true;
+            const [a, b] = [u.config?.[options.configKey], current.config?.[options.configKey]];
+            return !a || !b ? a !== b : !sameValue(a, b);
+        };
+        target = updates.find((u) => u.version < current.version && u.result === "succeeded" && changedPart(u));
+        if (!target)
+            throw new RollbackRefused(
+                options.configKey
+                    ? `no succeeded update before ${describe(current)} has a different ${options.configKey}; nothing to roll back to`
+                    : `no succeeded update before ${describe(current)}; nothing to roll back to`,
+            );
     }
 
     const targetCommit = target.environment?.["git.head"];

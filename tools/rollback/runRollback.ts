@@ -10,6 +10,8 @@ import { adviseRepository, RepositoryAdvice, WriteMode, writeRevert, writeStackF
 import { restoreConfig } from "./restoreConfig";
 import { OpenStack, StackOperations, UpdateRecord } from "./stackOperations";
 import { InstallDependencies, TempWorktree } from "./worktree";
+import { Part, partTargets } from "../../config/stages";
+import { PROJECT } from "../../config/validate";
 
 export interface RollbackOptions {
     readonly stack: string;
@@ -20,6 +22,10 @@ export interface RollbackOptions {
     readonly projectDir: string;
     /** The policy pack to preview and update with: the checkout's, the rules in force today. */
     readonly policyPack: string;
+    /** Its config (the checkout's reviewed exemptions), when the project has one. */
+    readonly policyPackConfig?: string;
+    /** One part only (docs/stages.md): its config from the target, the other part's as it is now, the update targeted at the part. */
+    readonly part?: Part;
     readonly print: (line: string) => void;
 }
 
@@ -90,7 +96,8 @@ async function rollbackIn(worktree: TempWorktree, projectPath: string, options: 
             `stack ${options.stack} has ${pending} pending operation(s) from an interrupted update; resolve them first (pulumi refresh --clear-pending-creates, or pulumi stack export/import)`,
         );
     }
-    const plan = planRollback(history, { to: options.to });
+    const partKey = options.part ? `${PROJECT}:${options.part}` : undefined;
+    const plan = planRollback(history, { to: options.to, configKey: partKey });
     const v = plan.target.version;
     if (!(await commitExists(worktree.repo, plan.targetCommit))) {
         throw new RollbackRefused(
@@ -105,14 +112,21 @@ async function rollbackIn(worktree: TempWorktree, projectPath: string, options: 
 
     // Secret values are read only to restore them; everything printed goes through diffConfig's masking.
     const recorded = numberVersions(await stack.history(true));
-    const targetConfig = sameRecord(recorded, plan.target).config;
+    const currentConfig = sameRecord(recorded, plan.current).config;
+    const targetConfig = partKey ? onePartFrom(sameRecord(recorded, plan.target).config, currentConfig, partKey) : sameRecord(recorded, plan.target).config;
     const rewritten = await restoreConfig(stack, worktree.file(stackFile), targetConfig, v);
-    await printPlan(plan, sameRecord(recorded, plan.current).config, targetConfig, rewritten, worktree.repo, stackFile, print);
+    await printPlan(plan, currentConfig, targetConfig, rewritten, worktree.repo, stackFile, print);
 
     const before = await fingerprint(stack);
     interrupts.check();
     const planFile = path.join(worktree.tmp, "rollback-plan.json");
-    const operation = { policyPack: options.policyPack, planFile, signal: interrupts.signal };
+    const operation = {
+        policyPack: options.policyPack,
+        policyPackConfig: options.policyPackConfig,
+        targets: options.part ? partTargets(PROJECT, options.stack.split("/").pop()!, options.part) : undefined,
+        planFile,
+        signal: interrupts.signal,
+    };
     const preview = await guarded(interrupts, options.stack, () => stack.preview(operation));
     if (preview.policyViolations.length > 0)
         throw new RollbackRefused(`update ${v}'s program and config violate mandatory policies: ${preview.policyViolations.join("; ")}`);
@@ -172,6 +186,14 @@ async function write(mode: WriteMode, advice: RepositoryAdvice, worktree: TempWo
         return writeStackFile(worktree, stackFile);
     }
     return writeRevert(worktree, plan, stackName);
+}
+
+/** The current config with one part's key as the target recorded it: the other part stays as it is now. */
+function onePartFrom(target: UpdateRecord["config"], current: UpdateRecord["config"], partKey: string): UpdateRecord["config"] {
+    const merged = { ...current };
+    if (target[partKey]) merged[partKey] = target[partKey];
+    else delete merged[partKey];
+    return merged;
 }
 
 /** The same history entry in a second read: matched by kind and start time, as a file backend renumbers nothing. */

@@ -63,6 +63,10 @@ export interface Deployment {
 
 export interface OperationOptions {
     readonly policyPack: string;
+    /** The pack's config file (`--policy-pack-config`): the reviewed exemptions, when the project has them. */
+    readonly policyPackConfig?: string;
+    /** `--target` URN globs: one part's resources, for a rollback of that part alone. */
+    readonly targets?: readonly string[];
     /** Update plan: `preview` writes it (`--save-plan`), `up` is held to it (`--plan`). */
     readonly planFile: string;
     /** Aborting sends the running CLI one SIGINT, which it treats as a request to cancel safely. */
