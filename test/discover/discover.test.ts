@@ -117,7 +117,7 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             assert.match(
                 run.out,
                 new RegExp(
-                    `warn {2}world-open rule ${rules.worldOpen} on ${world.appRunner.rdsSgId}: tcp 5432 from 0.0.0.0/0, which reaches 5432 \\(PostgreSQL\\)`,
+                    `warn {2}world-open rule ${rules.worldOpen} on ${world.appRunner.rdsSgId}: tcp 5432 from 0.0.0.0/0, which reaches 5432 \\(PostgreSQL\\); the adopt stage imports it and the harden stage deletes it`,
                 ),
             );
             assert.ok(!run.out.includes(`world-open rule ${rules.connector}`));
@@ -151,6 +151,7 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             const ecs = config["egress-remediation:ecs"];
             assert.deepStrictEqual(ar.network.publicSubnetIds, [world.appRunner.publicSubnetId]);
             assert.deepStrictEqual(ar.adopt.postgresIngressRuleIds, { connector: rules.connector });
+            assert.strictEqual(ar.adopt.postgresWorldOpenRuleId, rules.worldOpen, "adopted by id so the harden stage deletes it");
             // Names stay names (the program resolves them); both secrets are confirmed to exist.
             assert.deepStrictEqual(ar.service.secrets, { DATABASE_URL: "nerava/prod/DATABASE_URL", REDIS_URL: "nerava/prod/REDIS_URL" });
             assert.ok(

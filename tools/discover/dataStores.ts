@@ -12,9 +12,25 @@ function portsText(rule: SecurityGroupRule): string {
 }
 
 /**
+ * The rules `appRunner.adopt.postgresWorldOpenRuleId` can name (what its `confirm` command lists):
+ * TCP ingress from IPv4 0.0.0.0/0 whose port range holds the PostgreSQL port. The program adopts
+ * exactly one by id; an all-traffic rule (ports -1) is not among them.
+ */
+export function adoptableWorldOpenRules(ingress: readonly SecurityGroupRule[], port: number): SecurityGroupRule[] {
+    return ingress.filter(
+        (r) =>
+            !r.IsEgress &&
+            r.CidrIpv4 === "0.0.0.0/0" &&
+            (r.IpProtocol === "tcp" || r.IpProtocol === "6") &&
+            (r.FromPort ?? -1) <= port &&
+            (r.ToPort ?? -1) >= port,
+    );
+}
+
+/**
  * The adopted PostgreSQL group's rules: the `sgr-` id of the rule from the connector's group
- * (imported instead of duplicated), and every world-open rule, which the program does not
- * declare, so a plan after importing it shows its removal. Then the ElastiCache group's settings.
+ * (imported instead of duplicated), and its world-open PostgreSQL rule (adopted by id so the
+ * harden stage deletes it). Then the ElastiCache group's settings.
  */
 export async function discoverDataStores(session: AccountSession, config: AppRunnerConfig, connectorSecurityGroupId: string | undefined): Promise<Discovery> {
     const d = emptyDiscovery();
@@ -59,11 +75,30 @@ export async function discoverDataStores(session: AccountSession, config: AppRun
                 worldOpenFamilies([r.CidrIpv4, r.CidrIpv6].filter(Boolean)).length > 0 &&
                 databasePortsIn(portSpan(r.IpProtocol, r.FromPort, r.ToPort), [port, ...DEFAULT_DATABASE_PORT_LIST]).length > 0,
         );
+        const adoptable = adoptableWorldOpenRules(ingress, port);
+        const adopted = adoptable.length === 1 ? adoptable[0] : undefined;
         for (const rule of worldOpen) {
             const ports = databasePortsIn(portSpan(rule.IpProtocol, rule.FromPort, rule.ToPort), [port]);
+            const fate =
+                rule === adopted
+                    ? "the adopt stage imports it and the harden stage deletes it (docs/stages.md)"
+                    : "the program does not declare it: delete it by hand after harden";
             d.checks.push({
                 level: "warn",
-                message: `world-open rule ${rule.SecurityGroupRuleId} on ${group}: ${portsText(rule)} from ${rule.CidrIpv4 ?? rule.CidrIpv6}${ports.length ? `, which reaches ${describePort(port)}` : ""}; the program does not declare it: import it (docs/runbook.md, "Removing the world-open PostgreSQL rule") and the next up deletes it`,
+                message: `world-open rule ${rule.SecurityGroupRuleId} on ${group}: ${portsText(rule)} from ${rule.CidrIpv4 ?? rule.CidrIpv6}${ports.length ? `, which reaches ${describePort(port)}` : ""}; ${fate}`,
+            });
+        }
+        if (adopted?.SecurityGroupRuleId || adoptable.length === 0) {
+            d.changes.push({
+                part: "appRunner",
+                path: ["adopt", "postgresWorldOpenRuleId"],
+                value: adopted?.SecurityGroupRuleId ?? "none",
+                source: `ec2:DescribeSecurityGroupRules ${group}: ${adopted ? `tcp ${port} from 0.0.0.0/0` : `no rule admits ${port} from 0.0.0.0/0`}`,
+            });
+        } else {
+            d.checks.push({
+                level: "fail",
+                message: `${group} has ${adoptable.length} rules admitting ${port} from 0.0.0.0/0 (${adoptable.map((r) => r.SecurityGroupRuleId).join(", ")}); appRunner.adopt.postgresWorldOpenRuleId adopts one: delete the duplicates, then run discover again`,
             });
         }
         if (worldOpen.length === 0) d.checks.push({ level: "ok", message: `no world-open database rule on ${group}` });
