@@ -1,4 +1,6 @@
 import { Command } from "commander";
+import * as fs from "fs";
+import type { StageWalkResult } from "../engine/stageWalk";
 import { stop } from "../cli";
 import { exitCodesHelp } from "./usage";
 
@@ -9,6 +11,9 @@ interface RehearseOptions {
     readonly set: string[];
     readonly unset: string[];
     readonly keep?: boolean;
+    readonly stages?: boolean;
+    readonly json?: boolean;
+    readonly out?: string;
 }
 
 function parseSetting(setting: string): [string, string] {
@@ -20,6 +25,15 @@ function parseSetting(setting: string): [string, string] {
         return stop(`--set ${key}: secret values never go on a command line; the rehearsal gives every secretValues key of the stack file a placeholder`);
     }
     return [setting.slice(0, at), setting.slice(at + 1)];
+}
+
+/** The documented shape of `rehearse --stages --json`: per stage its changes, then what the account holds. */
+export function stagesReport(walk: StageWalkResult): object {
+    return {
+        stages: walk.stages.map(({ part, stage, changes, secondPreviewChanges }) => ({ part, stage, changes, secondPreviewChanges })),
+        account: { worldOpenDatabaseRules: walk.account.worldOpenDatabaseRules },
+        ...(walk.failure ? { failure: walk.failure.split("\n")[0] } : {}),
+    };
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -36,6 +50,7 @@ async function rehearse(options: RehearseOptions): Promise<number> {
     }
     // Parsed before the signal handlers go in: a refused --set must not leave them behind.
     const settings = options.set.map(parseSetting);
+    if ((options.json || options.out) && !options.stages) return stop("--json and --out report the stages: use them with --stages");
     const { Interrupts } = await import("../rollback/interrupts");
     const interrupts = new Interrupts(() => undefined).install();
     const rehearsal = runRehearsal({
@@ -45,6 +60,7 @@ async function rehearse(options: RehearseOptions): Promise<number> {
         set: settings,
         unset: options.unset,
         keep: options.keep,
+        stages: options.stages,
         signal: interrupts.signal,
         log: (line) => process.stderr.write(`${line}\n`),
     });
@@ -57,6 +73,11 @@ async function rehearse(options: RehearseOptions): Promise<number> {
         return interruption!.exitCode;
     }
     if (result.sandboxRoot) process.stderr.write(`kept the sandbox at ${result.sandboxRoot}\n`);
+    if (result.walk) {
+        const report = stagesReport(result.walk);
+        if (options.out) fs.writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+        if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    }
     return result.ok ? 0 : 1;
 }
 
@@ -67,12 +88,15 @@ export function rehearseCommand(): Command {
             "Runs the real Pulumi CLI with this program, Pulumi.<stack>.yaml and the policy pack against a simulated copy of the " +
                 "accounts the seeds describe (not AWS): preview, up, then a preview that must show no changes, in a throw-away backend.",
         )
-        .usage("[--stack <name>] [--cli <folder>] [--account <file>] [--set <path>=<value>]... [--unset <path>]... [--keep]")
+        .usage("[--stack <name>] [--stages [--json] [--out <file>]] [--cli <folder>] [--account <file>] [--set <path>=<value>]... [--unset <path>]... [--keep]")
         .option("--stack <name>", "the stack whose config to rehearse", "prod")
         .option("--cli <folder>", "folder with pulumi and pulumi-language-nodejs (default: the PATH, then `npm run engine:build`'s cache)")
         .option("--account <file>", "start from this simulated account file instead of the recorded one")
         .option("--set <path=value>", "set a config value in the rehearsal only (repeatable)", collect, [])
         .option("--unset <path>", "remove a config value in the rehearsal only (repeatable)", collect, [])
+        .option("--stages", "run every stage from the stack's current ones to harden, each part targeted: preview, up, second preview")
+        .option("--json", "with --stages: print the stages' changes as JSON on stdout (the log stays on stderr)")
+        .option("--out <file>", "with --stages: write the same JSON to this file")
         .option("--keep", "keep the sandbox (project copy, backend, account file) for inspection")
         .addHelpText(
             "after",
@@ -82,7 +106,10 @@ export function rehearseCommand(): Command {
                     "1  a step failed (its output says why)",
                     "2  bad usage or no Pulumi CLI found",
                 ],
-                ["egress-remediation rehearse --stack prod --set egress-remediation:ecs.vpcId=vpc-0123 --unset egress-remediation:unverified"],
+                [
+                    "egress-remediation rehearse --stack prod --set egress-remediation:ecs.vpcId=vpc-0123 --unset egress-remediation:unverified",
+                    "egress-remediation rehearse --stack prod --stages --out stages.json --unset egress-remediation:unverified",
+                ],
             ),
         )
         .action(async (options: RehearseOptions) => {

@@ -5,6 +5,7 @@ import { AccountData } from "../../simulator/account";
 import { recordedAccount } from "../../simulator/recordedAccount";
 import { finishAdoption } from "./finishAdoption";
 import { CommandResult, EngineSandbox } from "./sandbox";
+import { StageWalkResult, walkStages } from "./stageWalk";
 
 export interface RehearsalOptions {
     readonly stack: string;
@@ -15,6 +16,8 @@ export interface RehearsalOptions {
     readonly set?: ReadonlyArray<readonly [string, string]>;
     /** Config keys to remove in the rehearsal's stack, e.g. the list of unverified values once they are confirmed. */
     readonly unset?: readonly string[];
+    /** Walk every stage from the stack's current ones to `harden` (tools/engine/stageWalk.ts) instead of one up. */
+    readonly stages?: boolean;
     /** Keep the sandbox (project copy, backend, account file) for inspection. */
     readonly keep?: boolean;
     /** Aborted on Ctrl-C or SIGTERM: the running CLI is asked to cancel, and the sandbox is still removed. */
@@ -25,6 +28,8 @@ export interface RehearsalOptions {
 export interface RehearsalResult {
     readonly ok: boolean;
     readonly sandboxRoot?: string;
+    /** With `stages`: each stage's changes and what the account holds at the end. */
+    readonly walk?: StageWalkResult;
 }
 
 const SECRET_PLACEHOLDER = "rehearsal-placeholder-secret";
@@ -100,6 +105,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         for (const [key, value] of options.set ?? []) await must(pulumi(["config", "set", "--stack", stack, "--path", key, value]), `pulumi config set ${key}`);
         for (const key of options.unset ?? []) await must(pulumi(["config", "rm", "--stack", stack, "--path", key]), `pulumi config rm ${key}`);
         if (secretPaths.length > 0) log(`secret config values are replaced by placeholders in the rehearsal: ${secretPaths.join(", ")}`);
+        if (options.stages) return await rehearseStages(sandbox, options);
 
         const preview = await pulumi(["preview", "--stack", stack, "--policy-pack", "policies", "--json"]);
         if (preview.status === 0) {
@@ -134,6 +140,23 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     } finally {
         if (!options.keep) sandbox.dispose();
     }
+}
+
+async function rehearseStages(sandbox: EngineSandbox, options: RehearsalOptions): Promise<RehearsalResult> {
+    const { log } = options;
+    const walk = await walkStages(sandbox, { stack: options.stack, log, signal: options.signal });
+    const sandboxRoot = options.keep ? sandbox.root : undefined;
+    if (walk.failure) {
+        log(`REHEARSAL FAILED: ${walk.failure}`);
+        return { ok: false, sandboxRoot, walk };
+    }
+    const open = walk.account.worldOpenDatabaseRules;
+    if (open.length > 0) {
+        log(`REHEARSAL FAILED: after the last stage the account still admits a database port from the internet: ${open.join(", ")}`);
+        return { ok: false, sandboxRoot, walk };
+    }
+    log(`REHEARSAL PASSED in the simulation: ${walk.stages.length} stage(s), each with a clean second preview; no world-open database rule left.`);
+    return { ok: true, sandboxRoot, walk };
 }
 
 async function must(pending: Promise<CommandResult>, what: string): Promise<void> {

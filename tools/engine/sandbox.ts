@@ -56,8 +56,9 @@ export class EngineSandbox {
     }
 
     /** Runs `pulumi <args>` in the project copy; resolves with its exit status and output, never rejects on failure. */
-    pulumi(args: readonly string[], options: { cwd?: string; signal?: AbortSignal } = {}): Promise<CommandResult> {
-        return run(path.join(this.cliDir, "pulumi"), args, { cwd: options.cwd ?? this.projectDir, env: this.env, signal: options.signal });
+    pulumi(args: readonly string[], options: { cwd?: string; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+        const env = { ...this.env, ...options.env };
+        return run(path.join(this.cliDir, "pulumi"), args, { cwd: options.cwd ?? this.projectDir, env, signal: options.signal });
     }
 
     account(): AccountData {
