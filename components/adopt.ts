@@ -31,6 +31,18 @@ export function keptResourceOptions(parent: pulumi.Resource, kept: KeptResource)
     };
 }
 
+/**
+ * Options for what `harden` creates and a kept live resource goes on using (Redis's group and its
+ * rules, the App Runner instance role, the ECS tasks' group, execution role and task definitions).
+ * Going back to `adopt` stops declaring them while the live service and Redis keep their settings
+ * (adopt leaves those alone), so they are retained: the step back drops them from the state instead
+ * of deleting what runs on them (AWS refuses to delete a group in use; a deleted role breaks the next
+ * deployment). The cost: a replaced one is left in AWS, unused.
+ */
+export function usedByKeptOptions(parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+    return { ...extra, parent, retainOnDelete: true };
+}
+
 /** How the current update treats one part of the stack. */
 export interface PartMode {
     /** Deliberately handing the part back: unprotected and retained. */

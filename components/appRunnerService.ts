@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { healthCheckProblems, instanceSizeForApi, instanceSizeProblem } from "../policies/lib/appRunnerLimits";
 import { formatProblem } from "../policies/lib/problems";
 import { parseImage, unpinnedImageReason } from "../policies/lib/images";
-import { keptResourceOptions } from "./adopt";
+import { keptResourceOptions, usedByKeptOptions } from "./adopt";
 import { APP_RUNNER_SERVICE } from "./liveProperties";
 import { secretReadStatements } from "./secretAccess";
 import { fullSecretArn, resolveSecretReference, secretReferenceProblem, SecretReference } from "./secretReference";
@@ -220,7 +220,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
     ): aws.iam.RolePolicy | undefined {
         if (arns.length === 0) return undefined;
         const policy = pulumi.all(arns).apply((list) => JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(list, account) }));
-        return new aws.iam.RolePolicy(`${name}-read-stored-secrets`, { role: role.id, policy }, { parent: this });
+        return new aws.iam.RolePolicy(`${name}-read-stored-secrets`, { role: role.id, policy }, usedByKeptOptions(this));
     }
 
     /** The role the running service assumes; it may read exactly the configured secrets. */
@@ -228,7 +228,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(
             `${name}-instance-role`,
             { assumeRolePolicy: assumeRolePolicy("tasks.apprunner.amazonaws.com"), description: "App Runner service instances: read configured secrets" },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         const grants = (service: SecretReference["service"]) => [...new Set(secrets.filter((s) => s.service === service).map((s) => s.grant))];
         const secretsManager = grants("secretsmanager");
@@ -241,7 +241,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const policy = new aws.iam.RolePolicy(
             `${name}-read-secrets`,
             { role: role.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         return { role, permissions: [policy] };
     }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keptResourceOptions } from "./adopt";
+import { keptResourceOptions, usedByKeptOptions } from "./adopt";
 import { INGRESS_RULE, REPLICATION_GROUP, SECURITY_GROUP } from "./liveProperties";
 
 export interface DataStoreAccessArgs {
@@ -131,9 +131,9 @@ export class DataStoreAccess extends pulumi.ComponentResource {
         const redisSg = new aws.ec2.SecurityGroup(
             `${name}-redis-sg`,
             { vpcId: args.vpcId, description: "Redis: only from named security groups", tags: { Name: `${name}-redis-sg` } },
-            { parent: this },
+            usedByKeptOptions(this),
         );
-        const redisRules = peers.map(({ sourceName, peer }) => rule("redis", redisSg, args.redisPort ?? 6379, sourceName, peer, { parent: this }));
+        const redisRules = peers.map(({ sourceName, peer }) => rule("redis", redisSg, args.redisPort ?? 6379, sourceName, peer, usedByKeptOptions(this)));
         if (args.redisReplicationGroupId) {
             // Moves into its own group only once that group's rules exist, so access never lapses.
             new aws.elasticache.ReplicationGroup(

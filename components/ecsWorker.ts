@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { unpinnedImageReason } from "../policies/lib/images";
-import { keptResourceOptions } from "./adopt";
+import { keptResourceOptions, usedByKeptOptions } from "./adopt";
 import { ECS_SERVICE, LOG_GROUP } from "./liveProperties";
 import { secretReadStatements } from "./secretAccess";
 import { fullSecretArn, resolveSecretReference, secretReferenceProblem } from "./secretReference";
@@ -150,12 +150,12 @@ export class EcsWorker extends pulumi.ComponentResource {
         const tasksSg = new aws.ec2.SecurityGroup(
             `${name}-tasks-sg`,
             { vpcId: args.vpcId, description: `${base} API and worker tasks`, tags: { Name: `${base}-tasks` } },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-tasks-egress`,
             { securityGroupId: tasksSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "tasks reach ECR, logs and their dependencies" },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         const lb = args.api.loadBalancer;
         const lbIngress = lb?.securityGroupId
@@ -169,7 +169,7 @@ export class EcsWorker extends pulumi.ComponentResource {
                       toPort: args.api.containerPort,
                       description: "API traffic from its load balancer",
                   },
-                  { parent: this },
+                  usedByKeptOptions(this),
               )
             : undefined;
 
@@ -181,14 +181,14 @@ export class EcsWorker extends pulumi.ComponentResource {
                     Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
                 }),
             },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         // Tasks pull images and write logs with the execution role: everything that starts a task
         // waits for this attachment, not only for the role.
         const executionPolicy = new aws.iam.RolePolicyAttachment(
             `${name}-execution-policy`,
             { role: executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         const readSecrets = this.readSecretsPolicy(name, executionRole, [args.api, args.worker], args.account, args.secretsKmsKeyArn);
         const secretsPermissions = [...(readSecrets ? [readSecrets] : []), ...(args.secretsReady ?? [])];
@@ -258,8 +258,9 @@ export class EcsWorker extends pulumi.ComponentResource {
                         ]),
                     ),
                 },
-                // Tasks fetch their secrets with the execution role when they start.
-                { parent: this, dependsOn: [executionPolicy, ...secretsPermissions] },
+                // Tasks fetch their secrets with the execution role when they start. A replaced revision
+                // stays registered, unmanaged, as a rollback target.
+                usedByKeptOptions(this, { dependsOn: [executionPolicy, ...secretsPermissions] }),
             );
             const withLb = role === "api" && lb !== undefined;
             const placement = spec.capacityProviderStrategy?.length
@@ -358,6 +359,6 @@ export class EcsWorker extends pulumi.ComponentResource {
         const refs = specs.flatMap((s) => Object.values(s.secrets ?? {}));
         if (refs.length === 0) return undefined;
         const policy = pulumi.all(refs).apply((arns) => JSON.stringify({ Version: "2012-10-17", Statement: secretReadStatements(arns, account, kmsKeyArn) }));
-        return new aws.iam.RolePolicy(`${name}-read-secrets`, { role: role.id, policy }, { parent: this });
+        return new aws.iam.RolePolicy(`${name}-read-secrets`, { role: role.id, policy }, usedByKeptOptions(this));
     }
 }

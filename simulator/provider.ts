@@ -93,7 +93,22 @@ export class SimulatedAws implements provider.Provider {
         // Like the provider's auto-naming: keep the name a resource already has, else `<name>-<7 hex>`. pulumi-aws
         // draws the suffix from the engine's per-resource seed, so a preview saved with --save-plan and the
         // `up --plan` that applies it agree; the seed does not reach this interface, so the URN stands in for it.
-        const name = olds[key] ?? `${nameOf(urn)}-${createHash("sha256").update(urn).digest("hex").slice(0, 7)}`;
+        // The engine's seed is fresh for every new resource, so a name is never one AWS already holds: here a
+        // name still taken (by a resource a step back retained, say) is drawn again from the next hash.
+        if (olds[key] !== undefined) return { inputs: { ...news, [key]: olds[key] } };
+        const type = typeOf(urn);
+        const taken = new Set(
+            this.account
+                .read()
+                .resources.filter((r) => r.type === type)
+                .map((r) => r.inputs[key]),
+        );
+        let name = "";
+        for (let draw = 0; !name || taken.has(name); draw++)
+            name = `${nameOf(urn)}-${createHash("sha256")
+                .update(draw ? `${urn}#${draw}` : urn)
+                .digest("hex")
+                .slice(0, 7)}`;
         return { inputs: { ...news, [key]: name } };
     }
 

@@ -133,6 +133,25 @@ describe("adopting production: the first pulumi up", () => {
         }
     });
 
+    it("retains, unprotected, what harden creates and a kept service or Redis goes on using, and nothing else it creates", () => {
+        const usedByKept = [
+            "app-instance-role",
+            "app-read-secrets",
+            "data-redis-sg",
+            "data-redis-from-connector",
+            "workloads-tasks-sg",
+            "workloads-tasks-egress",
+            "workloads-execution-role",
+            "workloads-execution-policy",
+            "workloads-api-task",
+            "workloads-worker-task",
+        ];
+        for (const name of usedByKept)
+            assert.deepStrictEqual([firstUp.mocks.optionsOf(name).protect, firstUp.mocks.optionsOf(name).retainOnDelete], [false, true], name);
+        // The NAT path is nobody's dependency once removed from the program: deleting it stops its cost.
+        for (const name of ["egress-nat", "egress-nat-eip", "egress-private-rt"]) assert.strictEqual(firstUp.mocks.optionsOf(name).retainOnDelete, false, name);
+    });
+
     it("changes nothing when `adopt` is removed after the first up: same resources, inputs, protection and ignoreChanges", async () => {
         const withoutAdopt = await runStack(
             "prod",

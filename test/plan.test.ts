@@ -151,7 +151,7 @@ describe("offline plan", () => {
         ]);
     });
 
-    it("--against: decommissioning the ECS part deletes its resources and nothing else; services and log groups stay in AWS", async () => {
+    it("--against: decommissioning the ECS part deletes its resources and nothing else; services, log groups and what they use stay in AWS", async () => {
         const before = await prodPlan();
         const after = await buildPlan(
             "prod",
@@ -165,7 +165,18 @@ describe("offline plan", () => {
                 .filter((c) => c.retained)
                 .map((c) => c.name)
                 .sort(),
-            ["workloads-api", "workloads-api-logs", "workloads-worker", "workloads-worker-logs"],
+            [
+                "workloads-api",
+                "workloads-api-logs",
+                "workloads-api-task",
+                "workloads-execution-policy",
+                "workloads-execution-role",
+                "workloads-tasks-egress",
+                "workloads-tasks-sg",
+                "workloads-worker",
+                "workloads-worker-logs",
+                "workloads-worker-task",
+            ],
         );
         assert.deepStrictEqual(
             changes.map((c) => c.name).filter((n) => !n.startsWith("workloads")),

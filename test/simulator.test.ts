@@ -338,6 +338,17 @@ describe("simulated AWS account", () => {
             assert.strictEqual(kept.inputs.name, "existing");
         });
 
+        it("never auto-names a new resource with a name the account holds, as the engine's fresh seed never does", async () => {
+            const { aws } = simulatedAccount();
+            const first = await aws.check(urn(T.securityGroup, "data-redis-sg"), {}, { vpcId: "vpc-0070057532e81973b" });
+            // A step back to adopt retains the group: it leaves the state and stays in AWS under its name.
+            await aws.create(urn(T.securityGroup, "data-redis-sg"), first.inputs);
+            const again = await aws.check(urn(T.securityGroup, "data-redis-sg"), {}, { vpcId: "vpc-0070057532e81973b" });
+            assert.match(String(again.inputs.name), /^data-redis-sg-[0-9a-f]{7}$/);
+            assert.notStrictEqual(again.inputs.name, first.inputs.name);
+            await aws.create(urn(T.securityGroup, "data-redis-sg"), again.inputs);
+        });
+
         it("diffs the keys the program sets, replacing on force-new keys and on preview unknowns in them", async () => {
             const { aws } = simulatedAccount();
             const olds = { subnetId: "subnet-a", allocationId: "eipalloc-1", tags: { a: "1" }, publicIp: "3.3.3.3" };
