@@ -44,6 +44,6 @@ const ANSWERS: Readonly<Record<string, Answer>> = {
 
 export function answerInvoke(ctx: CallContext, token: string, args: Record<string, any>): Record<string, unknown> {
     const answer = ANSWERS[token];
-    if (!answer) throw new Error(`the simulated AWS account does not answer ${token} (see README: "What the simulation does not model")`);
+    if (!answer) throw new Error(`the simulated AWS account does not answer ${token} (see docs/contributing.md, "What the simulation does not model")`);
     return answer(ctx, args);
 }

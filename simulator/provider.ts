@@ -24,7 +24,7 @@ function nameOf(urn: string): string {
 
 function behaviourOf(type: string): Behaviour {
     const behaviour = BEHAVIOURS[type];
-    if (!behaviour) throw new Error(`the simulated AWS account does not model ${type} (see README: "What the simulation does not model")`);
+    if (!behaviour) throw new Error(`the simulated AWS account does not model ${type} (see docs/contributing.md, "What the simulation does not model")`);
     return behaviour;
 }
 

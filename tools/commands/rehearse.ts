@@ -86,7 +86,7 @@ export function rehearseCommand(): Command {
         .summary("rehearse the first `pulumi up` with the real CLI against a simulated copy of the accounts")
         .description(
             "Runs the real Pulumi CLI with this program, Pulumi.<stack>.yaml and the policy pack against a simulated copy of the " +
-                "accounts the seeds describe (not AWS): preview, up, then a preview that must show no changes, in a throw-away backend.",
+                "accounts the incident notes describe (docs/incident.md; not AWS): preview, up, then a preview that must show no changes, in a throw-away backend.",
         )
         .usage("[--stack <name>] [--stages [--json] [--out <file>]] [--cli <folder>] [--account <file>] [--set <path>=<value>]... [--unset <path>]... [--keep]")
         .option("--stack <name>", "the stack whose config to rehearse", "prod")

@@ -89,7 +89,9 @@ function startingAccount(file: string | undefined): AccountData {
  */
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
     const { log, stack } = options;
-    log("SIMULATION: this runs against a simulated copy of the accounts the seeds describe, not AWS. Nothing in AWS is read or changed.");
+    log(
+        "SIMULATION: this runs against a simulated copy of the accounts the incident notes describe (docs/incident.md), not AWS. Nothing in AWS is read or changed.",
+    );
     const sandbox = EngineSandbox.create({ cliDir: options.cliDir, account: startingAccount(options.accountFile) });
     const pulumi = (args: readonly string[]) => {
         if (options.signal?.aborted) throw new Error("the rehearsal was interrupted");
