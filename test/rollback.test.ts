@@ -283,7 +283,11 @@ describe("rollback refusals (the checkout and config stay as they were)", () => 
         });
         await assert.rejects(
             rollback(lookalike, { yes: true }),
-            (e: Error) => e instanceof RollbackFailed && /pulumi up failed while rolling back to update 2: error: resource conflict/.test(e.message),
+            (e: Error) =>
+                e instanceof RollbackFailed &&
+                /^pulumi up failed while rolling back to update 2: error: resource conflict: .*; to finish, run: npm run rollback -- --stack prod --to 2 --yes$/.test(
+                    e.message,
+                ),
         );
         assertUntouched(lookalike);
         lookalike.repo.remove();

@@ -109,7 +109,7 @@ describe("rollback command: exit codes and messages", () => {
         const interrupted = await run({ state: 1 }, failing(new Interrupted("SIGINT")));
         assert.deepStrictEqual(
             [interrupted.code, interrupted.stderr],
-            [130, "rollback interrupted by SIGINT; your checkout and its stack file are as they were\n"],
+            [130, "rollback interrupted by SIGINT before anything was changed; the stack, your checkout and its stack file are as they were\n"],
         );
         const during: OpenStack = async () => {
             process.emit("SIGTERM", "SIGTERM");
@@ -121,7 +121,7 @@ describe("rollback command: exit codes and messages", () => {
             [
                 143,
                 "SIGTERM received: stopping and removing the temporary worktree.\n" +
-                    "rollback interrupted by SIGTERM; your checkout and its stack file are as they were: pulumi stack select cancelled\n",
+                    "rollback interrupted by SIGTERM before anything was changed; the stack, your checkout and its stack file are as they were\n",
             ],
         );
     });

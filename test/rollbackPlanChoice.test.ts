@@ -1,5 +1,13 @@
 import * as assert from "assert";
-import { describe as describeUpdate, diffConfig, numberVersions, planRollback, RollbackRefused, sameValue } from "../tools/rollback/planRollback";
+import {
+    describe as describeUpdate,
+    diffConfig,
+    numberVersions,
+    planRollback,
+    rollbackMessage,
+    RollbackRefused,
+    sameValue,
+} from "../tools/rollback/planRollback";
 import { UpdateRecord } from "../tools/rollback/stackOperations";
 import { updateRecord } from "./fakeStack";
 
@@ -49,6 +57,33 @@ describe("rollback plan: which update is chosen", () => {
             refusal(history.slice(0, 2), { configKey: "egress-remediation:ecs" }),
             /^no succeeded update before update 5 .* has a different egress-remediation:ecs; nothing to roll back to$/,
         );
+    });
+
+    it("a whole-stack rollback skips the other part's update of the same commit and config (CI runs one per part)", () => {
+        const config = { "egress-remediation:ecs": { value: '{"stage":"harden"}', secret: false } };
+        const history = [
+            updateRecord(6, { commit: BAD, config }), // part ecs
+            updateRecord(5, { commit: BAD, config }), // part appRunner, same commit and config: the same program
+            updateRecord(4, { commit: GOOD, config }),
+            updateRecord(3, { commit: GOOD, config }),
+        ];
+        assert.strictEqual(planRollback(history, {}).target.version, 4);
+        const changedConfig = { "egress-remediation:ecs": { value: '{"stage":"adopt"}', secret: false } };
+        assert.strictEqual(planRollback([history[0], updateRecord(5, { commit: BAD, config: changedConfig }), ...history.slice(2)], {}).target.version, 5);
+        // From a failed update the last good one is the way back, even when it ran the same program.
+        assert.strictEqual(planRollback([updateRecord(6, { commit: BAD, config, result: "failed" }), ...history.slice(1)], {}).target.version, 5);
+    });
+
+    it("an interrupted rollback resumes towards its own target, not to the release it was rolling back", () => {
+        const interrupted = (part?: string) => updateRecord(7, { commit: GOOD, result: "failed", message: rollbackMessage("prod", 4, GOOD, part) });
+        const history = [updateRecord(6, { commit: BAD }), updateRecord(5, { commit: OLDER }), updateRecord(4, { commit: GOOD })];
+        assert.strictEqual(planRollback([interrupted(), ...history], {}).target.version, 4);
+        assert.strictEqual(planRollback([interrupted("ecs"), ...history], { configKey: "egress-remediation:ecs" }).target.version, 4);
+        // Another part's interrupted rollback, or a whole-stack one resumed by a part, is no resume: the usual choice applies.
+        assert.strictEqual(planRollback([interrupted("appRunner"), ...history], {}).target.version, 6);
+        // A rollback that finished is no resume either: rolling it back undoes it.
+        const finished = updateRecord(7, { commit: GOOD, message: rollbackMessage("prod", 4, GOOD) });
+        assert.strictEqual(planRollback([finished, ...history], {}).target.version, 6);
     });
 
     it("never the current update, even when it succeeded; skips failed updates and other kinds", () => {
@@ -124,7 +159,10 @@ describe("rollback plan: refusals name their reason", () => {
 
     it("nothing succeeded before the current update", () => {
         const history = [updateRecord(3, { commit: BAD }), updateRecord(2, { commit: GOOD, result: "failed" })];
-        assert.strictEqual(refusal(history), "no succeeded update before update 3 (update, succeeded, 2026-01-23T06:03:00.000Z); nothing to roll back to");
+        assert.strictEqual(
+            refusal(history),
+            "no succeeded update before update 3 (update, succeeded, 2026-01-23T06:03:00.000Z) ran a different commit or config; nothing to roll back to (choose one with --to)",
+        );
         // Only a later version counts as "after": an update numbered above the current one is not there to be chosen.
         assert.match(refusal([updateRecord(3, { commit: BAD, result: "failed" })]), /^no succeeded update before update 3/);
     });

@@ -175,7 +175,7 @@ describe("rollback report and failures (one shared repository)", () => {
         }
     });
 
-    it("an up stopped by a signal says so, and that the stack may be partly rolled back", async () => {
+    it("an up stopped by a signal says so without the CLI's own cancel line, and names the command that finishes the job", async () => {
         const interrupts = new Interrupts(() => undefined).install();
         try {
             const s = stack();
@@ -189,7 +189,7 @@ describe("rollback report and failures (one shared repository)", () => {
             assert.ok(error instanceof RollbackFailed, error.stack);
             assert.strictEqual(
                 error.message,
-                "pulumi up was interrupted (SIGTERM) while rolling back to update 2: error: update canceled. The stack may be partly rolled back; your checkout is unchanged. Check pulumi stack history and run the rollback again.",
+                "pulumi up was interrupted by SIGTERM while rolling back to update 2. The stack may be partly rolled back and your checkout is unchanged; to finish, run: npm run rollback -- --stack prod --to 2 --yes",
             );
         } finally {
             interrupts.uninstall();

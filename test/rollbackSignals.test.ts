@@ -85,7 +85,7 @@ describe("rollback interrupted by a signal (a real child process)", function () 
         assert.strictEqual(run.status, 130);
         assert.match(
             run.stderr,
-            /^SIGINT received: stopping and removing the temporary worktree\.\nrollback interrupted by SIGINT; your checkout and its stack file are as they were\n$/,
+            /^SIGINT received: stopping and removing the temporary worktree\.\nrollback interrupted by SIGINT before anything was changed; the stack, your checkout and its stack file are as they were\n$/,
         );
         assertRestored(cases.preview);
     });
@@ -93,7 +93,10 @@ describe("rollback interrupted by a signal (a real child process)", function () 
     it("SIGTERM during up: forwards the cancel to the CLI, cleans up, exits 143", () => {
         const { run } = cases.up;
         assert.strictEqual(run.status, 143);
-        assert.match(run.stderr, /rollback interrupted by SIGTERM; your checkout and its stack file are as they were: pulumi up was interrupted \(SIGTERM\)/);
+        assert.match(
+            run.stderr,
+            /\npulumi up was interrupted by SIGTERM while rolling back to update \d+\. The stack may be partly rolled back and your checkout is unchanged; to finish, run: npm run rollback -- --stack \S+ --to \d+ --yes\n$/,
+        );
         assertRestored(cases.up);
     });
 

@@ -78,9 +78,12 @@ export async function rollbackCommand(args: RollbackArgs, projectDir: string, op
     } catch (error) {
         const interruption = interrupts.interruption;
         if (error instanceof Interrupted || interruption) {
-            const detail = error instanceof Interrupted ? "" : `: ${(error as Error).message.split("\n")[0]}`;
+            const signal = (interruption ?? (error as Interrupted)).signal;
+            // What the aborted CLI printed on its way out ("context canceled" and the like) is not a cause.
             process.stderr.write(
-                `rollback interrupted by ${(interruption ?? (error as Interrupted)).signal}; your checkout and its stack file are as they were${detail}\n`,
+                error instanceof RollbackFailed
+                    ? `${error.message}\n`
+                    : `rollback interrupted by ${signal} before anything was changed; the stack, your checkout and its stack file are as they were\n`,
             );
             return (interruption ?? (error as Interrupted)).exitCode;
         }

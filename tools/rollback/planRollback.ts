@@ -99,19 +99,12 @@ export function planRollback(history: readonly UpdateRecord[], options: { to?: n
         if (chosen.version === current.version) throw new RollbackRefused(`update ${chosen.version} is the current state; choose an earlier one`);
         target = chosen;
     } else {
-        // One part's rollback returns to the newest good update whose config of that part differs: the
-        // updates between may have changed only the other part.
-        const changedPart = (u: UpdateRecord) => {
-            if (!options.configKey) return true;
-            const [a, b] = [u.config?.[options.configKey], current.config?.[options.configKey]];
-            return !a || !b ? a !== b : !sameValue(a, b);
-        };
-        target = updates.find((u) => u.version < current.version && u.result === "succeeded" && changedPart(u));
+        target = resumedTarget(current, updates, options.configKey) ?? lastDifferent(current, updates, options.configKey);
         if (!target)
             throw new RollbackRefused(
                 options.configKey
                     ? `no succeeded update before ${describe(current)} has a different ${options.configKey}; nothing to roll back to`
-                    : `no succeeded update before ${describe(current)}; nothing to roll back to`,
+                    : `no succeeded update before ${describe(current)} ran a different commit or config; nothing to roll back to (choose one with --to)`,
             );
     }
 
@@ -127,6 +120,48 @@ export function planRollback(history: readonly UpdateRecord[], options: { to?: n
         );
     }
     return { current, target, targetCommit, currentCommit: current.environment?.["git.head"] };
+}
+
+/** The message a rollback's own `up` records, which is how a later run recognises an unfinished one. */
+export function rollbackMessage(stack: string, version: number, commit: string, part?: string): string {
+    return `Rollback of ${stack}${part ? ` (part ${part})` : ""} to update ${version} (commit ${commit.slice(0, 12)})`;
+}
+
+const ROLLBACK_MESSAGE = /^Rollback of \S+(?: \(part (\S+)\))? to update (\d+) \(commit [0-9a-f]+\)$/;
+
+/**
+ * A rollback whose `up` failed or was interrupted left the stack between two states; running it
+ * again resumes towards the same target, not to the update before the interrupted one (which is
+ * the release being rolled back). Only the same part resumes: a whole-stack rollback is not
+ * resumed by one part's.
+ */
+function resumedTarget(current: UpdateRecord, updates: readonly UpdateRecord[], configKey?: string): UpdateRecord | undefined {
+    if (current.result === "succeeded") return undefined;
+    const match = ROLLBACK_MESSAGE.exec(current.message ?? "");
+    if (!match) return undefined;
+    const part = match[1];
+    if ((part === undefined) !== (configKey === undefined) || (part !== undefined && !configKey?.endsWith(`:${part}`))) return undefined;
+    return updates.find((u) => u.version === Number(match[2]) && u.result === "succeeded");
+}
+
+/**
+ * The newest good update before the current one that ran something else. One part's rollback
+ * compares that part's config only (the updates between may have changed only the other part); a
+ * whole-stack rollback from a succeeded update compares commit and config, so the other part's
+ * targeted update of the same commit (CI runs one per part) is not mistaken for the state before it.
+ */
+function lastDifferent(current: UpdateRecord, updates: readonly UpdateRecord[], configKey?: string): UpdateRecord | undefined {
+    const differs = (u: UpdateRecord) => {
+        if (configKey) {
+            const [a, b] = [u.config?.[configKey], current.config?.[configKey]];
+            return !a || !b ? a !== b : !sameValue(a, b);
+        }
+        // A failed update left the stack half-way: the last good update is the way back, even from the same commit.
+        if (current.result !== "succeeded") return true;
+        if (u.environment?.["git.head"] !== current.environment?.["git.head"]) return true;
+        return diffConfig(u.config ?? {}, current.config ?? {}).length > 0;
+    };
+    return updates.find((u) => u.version < current.version && u.result === "succeeded" && differs(u));
 }
 
 /** Pulumi prints this in place of a secret it cannot decrypt with the stack's current secrets provider. */

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation/errors";
 import { changedFiles, commitExists, topLevel, trackedChanges } from "./git";
 import { Interrupts } from "./interrupts";
-import { describe, diffConfig, numberVersions, planRollback, RollbackPlan, RollbackRefused } from "./planRollback";
+import { describe, diffConfig, numberVersions, planRollback, rollbackMessage, RollbackPlan, RollbackRefused } from "./planRollback";
 import { changesNothing, destructiveSteps } from "./previewChecks";
 import { adviseRepository, RepositoryAdvice, WriteMode, writeRevert, writeStackFile } from "./repository";
 import { restoreConfig } from "./restoreConfig";
@@ -152,8 +152,9 @@ async function rollbackIn(worktree: TempWorktree, projectPath: string, options: 
         const moved = movedSince(before, await fingerprint(stack));
         if (moved) throw new RollbackRefused(`the stack changed since the preview (${moved}); nothing was applied; run the rollback again`);
         interrupts.check();
-        const message = `Rollback of ${options.stack} to update ${v} (commit ${short(plan.targetCommit)})`;
-        const summary = await interrupts.duringUp(() => guarded(interrupts, options.stack, () => stack.up({ ...operation, message, onOutput: print }), v));
+        const message = rollbackMessage(options.stack, v, plan.targetCommit, options.part);
+        const resume = { version: v, command: resumeCommand(options, v) };
+        const summary = await interrupts.duringUp(() => guarded(interrupts, options.stack, () => stack.up({ ...operation, message, onOutput: print }), resume));
         applied = true;
         print(
             `Rolled back to update ${v}: ${Object.entries(summary)
@@ -164,7 +165,11 @@ async function rollbackIn(worktree: TempWorktree, projectPath: string, options: 
     for (const line of advice.lines) print(line);
 
     if (!options.write || !options.yes) return { applied, targetVersion: v, advice: advice.kind };
-    interrupts.check();
+    const late = interrupts.interruption;
+    if (late)
+        throw new RollbackFailed(
+            `rolled back to update ${v}, then interrupted by ${late.signal}: --write ${options.write} wrote nothing; run the rollback again with --write to write it`,
+        );
     const wrote = await write(options.write, advice, worktree, plan, options.stack, stackFile);
     if (wrote)
         print(
@@ -253,7 +258,7 @@ function movedSince(before: Fingerprint, now: Fingerprint): string | undefined {
  * Runs a CLI operation: an interruption wins over the error the aborted CLI reports; another update
  * holding the stack is recognised by the Automation API's ConcurrentUpdateError, nothing else.
  */
-async function guarded<T>(interrupts: Interrupts, stackName: string, run: () => Promise<T>, upOf?: number): Promise<T> {
+async function guarded<T>(interrupts: Interrupts, stackName: string, run: () => Promise<T>, upOf?: { version: number; command: string }): Promise<T> {
     try {
         return await run();
     } catch (error) {
@@ -263,11 +268,18 @@ async function guarded<T>(interrupts: Interrupts, stackName: string, run: () => 
         }
         if (interruption && upOf === undefined) throw interruption;
         if (upOf !== undefined) {
-            throw new RollbackFailed(
-                `pulumi up ${interruption ? `was interrupted (${interruption.signal})` : "failed"} while rolling back to update ${upOf}: ${cliMessage(error)}. ` +
-                    "The stack may be partly rolled back; your checkout is unchanged. Check pulumi stack history and run the rollback again.",
-            );
+            // An interrupted CLI reports the cancellation itself ("context canceled", "update canceled", or
+            // a list of planned steps never seen): noise next to the signal that caused it.
+            const what = interruption
+                ? `pulumi up was interrupted by ${interruption.signal} while rolling back to update ${upOf.version}`
+                : `pulumi up failed while rolling back to update ${upOf.version}: ${cliMessage(error)}`;
+            throw new RollbackFailed(`${what}. The stack may be partly rolled back and your checkout is unchanged; to finish, run: ${upOf.command}`);
         }
         throw new RollbackFailed(`pulumi preview failed: ${cliMessage(error)}`);
     }
+}
+
+/** The command that finishes an interrupted rollback: the same target, named, whatever history says next. */
+export function resumeCommand(options: Pick<RollbackOptions, "stack" | "part">, version: number): string {
+    return `npm run rollback -- --stack ${options.stack}${options.part ? ` --part ${options.part}` : ""} --to ${version} --yes`;
 }
