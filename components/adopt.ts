@@ -32,12 +32,16 @@ export function keptResourceOptions(parent: pulumi.Resource, kept: KeptResource)
 }
 
 /**
- * Options for what `harden` creates and a kept live resource goes on using (Redis's group and its
- * rules, the App Runner instance role, the ECS tasks' group, execution role and task definitions).
+ * Options for what `harden` creates and a kept live resource goes on using (Redis's group with its
+ * inline rules, the App Runner access and instance roles with their policies, its auto scaling
+ * configuration, the stored secrets, the ECS tasks' group, execution role and task definitions).
  * Going back to `adopt` stops declaring them while the live service and Redis keep their settings
  * (adopt leaves those alone), so they are retained: the step back drops them from the state instead
  * of deleting what runs on them (AWS refuses to delete a group in use; a deleted role breaks the next
- * deployment). The cost: a replaced one is left in AWS, unused.
+ * deployment). The cost: a replaced one is left in AWS, unused, and so is one removed from the config
+ * (a stored secret, a secret-read policy whose last secret went): docs/stages.md lists them. Rules are
+ * never standalone resources with this option: they live inline in their group, so removing one is
+ * an update that revokes it.
  */
 export function usedByKeptOptions(parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
     return { ...extra, parent, retainOnDelete: true };

@@ -123,7 +123,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
                       maxSize: args.autoScaling.maxSize,
                       maxConcurrency: args.autoScaling.maxConcurrency,
                   },
-                  { parent: this },
+                  usedByKeptOptions(this),
               )
             : undefined;
 
@@ -201,12 +201,12 @@ export class AppRunnerService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(
             `${name}-access-role`,
             { assumeRolePolicy: assumeRolePolicy("build.apprunner.amazonaws.com"), description: "App Runner pulls images from ECR" },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         const attachment = new aws.iam.RolePolicyAttachment(
             `${name}-access-ecr`,
             { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess" },
-            { parent: this },
+            usedByKeptOptions(this),
         );
         return { arn: role.arn, permissions: [attachment] };
     }

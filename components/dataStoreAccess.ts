@@ -70,9 +70,10 @@ export function dataStoreAccessProblems(args: DataStoreAccessArgs): string[] {
 }
 
 /**
- * PostgreSQL and Redis reachable only from named security groups, one rule resource per
- * source. Rules are standalone `aws.vpc.SecurityGroupIngressRule`s and the groups carry no
- * inline rules, so the two styles never fight over the same group.
+ * PostgreSQL and Redis reachable only from named security groups, one rule per source. The
+ * adopted RDS group's rules are standalone `aws.vpc.SecurityGroupIngressRule`s (they are imported one
+ * by one) and that group carries no inline rules; the Redis group, this program's own, carries its
+ * rules inline. Each group uses one style only, so the two never fight over a group.
  */
 export class DataStoreAccess extends pulumi.ComponentResource {
     public readonly postgresSecurityGroupId: pulumi.Output<string>;
@@ -128,18 +129,31 @@ export class DataStoreAccess extends pulumi.ComponentResource {
             return;
         }
 
+        // Redis's group is this program's own, so its rules are inline: removing a source is an update that
+        // revokes it, while a step back to `adopt` retains the group with its rules (Redis keeps its group).
+        const redisPort = args.redisPort ?? 6379;
         const redisSg = new aws.ec2.SecurityGroup(
             `${name}-redis-sg`,
-            { vpcId: args.vpcId, description: "Redis: only from named security groups", tags: { Name: `${name}-redis-sg` } },
+            {
+                vpcId: args.vpcId,
+                description: "Redis: only from named security groups",
+                ingress: peers.map(({ sourceName, peer }) => ({
+                    ...inlinePeer(peer),
+                    protocol: "tcp",
+                    fromPort: redisPort,
+                    toPort: redisPort,
+                    description: `redis from ${sourceName}`,
+                })),
+                tags: { Name: `${name}-redis-sg` },
+            },
             usedByKeptOptions(this),
         );
-        const redisRules = peers.map(({ sourceName, peer }) => rule("redis", redisSg, args.redisPort ?? 6379, sourceName, peer, usedByKeptOptions(this)));
         if (args.redisReplicationGroupId) {
             // Moves into its own group only once that group's rules exist, so access never lapses.
             new aws.elasticache.ReplicationGroup(
                 `${name}-redis`,
                 { replicationGroupId: args.redisReplicationGroupId, description: "adopted", securityGroupIds: [redisSg.id], applyImmediately: true },
-                keptResourceOptions(this, { importId: args.redisReplicationGroupId, properties: REPLICATION_GROUP, dependsOn: redisRules }),
+                keptResourceOptions(this, { importId: args.redisReplicationGroupId, properties: REPLICATION_GROUP }),
             );
         }
         this.redisSecurityGroupId = redisSg.id;
@@ -162,4 +176,10 @@ export class DataStoreAccess extends pulumi.ComponentResource {
             );
         });
     }
+}
+
+/** A standalone rule's peer in the inline block's terms (lists of CIDRs and groups). */
+function inlinePeer(peer: { referencedSecurityGroupId?: pulumi.Input<string>; cidrIpv4?: string; cidrIpv6?: string }) {
+    if (peer.referencedSecurityGroupId) return { securityGroups: [peer.referencedSecurityGroupId] };
+    return peer.cidrIpv6 ? { ipv6CidrBlocks: [peer.cidrIpv6] } : { cidrBlocks: [peer.cidrIpv4!] };
 }

@@ -147,31 +147,30 @@ export class EcsWorker extends pulumi.ComponentResource {
             ? new aws.ecs.Cluster(`${name}-cluster`, { name: args.clusterName, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this })
                   .arn
             : aws.ecs.getClusterOutput({ clusterName: args.clusterName }, { parent: this }).arn;
+        // The tasks' group is this program's own, so its rules are inline: dropping the load balancer is an
+        // update that revokes its rule, while a step back to `adopt` retains the group with its rules.
+        const lb = args.api.loadBalancer;
         const tasksSg = new aws.ec2.SecurityGroup(
             `${name}-tasks-sg`,
-            { vpcId: args.vpcId, description: `${base} API and worker tasks`, tags: { Name: `${base}-tasks` } },
+            {
+                vpcId: args.vpcId,
+                description: `${base} API and worker tasks`,
+                ingress: lb?.securityGroupId
+                    ? [
+                          {
+                              securityGroups: [lb.securityGroupId],
+                              protocol: "tcp",
+                              fromPort: args.api.containerPort,
+                              toPort: args.api.containerPort,
+                              description: "API traffic from its load balancer",
+                          },
+                      ]
+                    : [],
+                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "tasks reach ECR, logs and their dependencies" }],
+                tags: { Name: `${base}-tasks` },
+            },
             usedByKeptOptions(this),
         );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-tasks-egress`,
-            { securityGroupId: tasksSg.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", description: "tasks reach ECR, logs and their dependencies" },
-            usedByKeptOptions(this),
-        );
-        const lb = args.api.loadBalancer;
-        const lbIngress = lb?.securityGroupId
-            ? new aws.vpc.SecurityGroupIngressRule(
-                  `${name}-tasks-from-lb`,
-                  {
-                      securityGroupId: tasksSg.id,
-                      referencedSecurityGroupId: lb.securityGroupId,
-                      ipProtocol: "tcp",
-                      fromPort: args.api.containerPort,
-                      toPort: args.api.containerPort,
-                      description: "API traffic from its load balancer",
-                  },
-                  usedByKeptOptions(this),
-              )
-            : undefined;
 
         const executionRole = new aws.iam.Role(
             `${name}-execution-role`,
@@ -289,7 +288,7 @@ export class EcsWorker extends pulumi.ComponentResource {
                 keptResourceOptions(this, {
                     importId: adoptService ? `${args.clusterName}/${service}` : undefined,
                     properties: ECS_SERVICE,
-                    dependsOn: [executionPolicy, ...secretsPermissions, ...(withLb && lbIngress ? [lbIngress] : [])],
+                    dependsOn: [executionPolicy, ...secretsPermissions],
                 }),
             );
             taskDefinitions[role] = taskDefinition;

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { usedByKeptOptions } from "./adopt";
 import { secretValueOutputs } from "../config/secretConfig";
 import { storedSecretName } from "../config/secretValues";
 
@@ -36,16 +37,17 @@ export class SecretStore extends pulumi.ComponentResource {
                     name: `${args.prefix}/${key}`,
                     description: `${key}, from egress-remediation:secretValues`,
                     kmsKeyId: args.kmsKeyArn,
-                    // The value lives in stack config: a removed secret goes at once instead of holding its name
-                    // for AWS's default 30-day recovery window, which would refuse the same NAME if it came back.
+                    // Retained when it leaves the program (a step back to adopt keeps the service reading it), so
+                    // it is deleted only by hand; then at once, since the value lives in stack config, instead of
+                    // holding its name for AWS's 30-day recovery window, which would refuse the same NAME later.
                     recoveryWindowInDays: 0,
                 },
-                { parent: this },
+                usedByKeptOptions(this),
             );
             const version = new aws.secretsmanager.SecretVersion(
                 `${name}-${key}-value`,
                 { secretId: secret.id, secretString: pulumi.secret(value) },
-                { parent: this, additionalSecretOutputs: ["secretString"] },
+                usedByKeptOptions(this, { additionalSecretOutputs: ["secretString"] }),
             );
             this.versions.push(version);
             this.versionIds[key] = version.versionId;

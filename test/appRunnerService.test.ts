@@ -131,6 +131,9 @@ describe("AppRunnerService resources", () => {
             "app-service",
         ]);
         for (const name of names) assert.match(mocks.optionsOf(name).urn, /::egress-remediation:apprunner:AppRunnerService\$aws:/, name);
+        // The adopted service keeps using every one of them after a step back to adopt: none is deleted then.
+        for (const name of names.filter((n) => n !== "app-service"))
+            assert.deepStrictEqual([mocks.optionsOf(name).protect, mocks.optionsOf(name).retainOnDelete], [false, true], name);
     });
 
     it("names the auto-scaling configuration after the service within App Runner's 32 characters, with the given bounds", async () => {

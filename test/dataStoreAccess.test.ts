@@ -3,8 +3,11 @@ import { DataStoreAccess, dataStoreAccessProblems } from "../components/dataStor
 import { INGRESS_RULE, SECURITY_GROUP } from "../components/liveProperties";
 import { promiseOf, underMocks } from "./harness";
 
+type Mocks = Awaited<ReturnType<typeof underMocks>>["mocks"];
+const redisIngress = (mocks: Mocks) => mocks.named("d-redis-sg").inputs.ingress as Record<string, unknown>[];
+
 describe("DataStoreAccess", () => {
-    it("writes one rule per store and source, each sourced from a security group", async () => {
+    it("writes one rule per store and source, each sourced from a security group: standalone on the RDS group, inline on Redis's own", async () => {
         const { mocks } = await underMocks(
             () => new DataStoreAccess("d", { vpcId: "vpc-1", sources: { connector: "sg-0000000000000000a", "ecs-tasks": "sg-0000000000000000b" } }),
         );
@@ -12,8 +15,10 @@ describe("DataStoreAccess", () => {
         assert.deepStrictEqual(rules.map((r) => [r.name, r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(), [
             ["d-postgres-from-connector", 5432, "sg-0000000000000000a"],
             ["d-postgres-from-ecs-tasks", 5432, "sg-0000000000000000b"],
-            ["d-redis-from-connector", 6379, "sg-0000000000000000a"],
-            ["d-redis-from-ecs-tasks", 6379, "sg-0000000000000000b"],
+        ]);
+        assert.deepStrictEqual(redisIngress(mocks), [
+            { securityGroups: ["sg-0000000000000000a"], protocol: "tcp", fromPort: 6379, toPort: 6379, description: "redis from connector" },
+            { securityGroups: ["sg-0000000000000000b"], protocol: "tcp", fromPort: 6379, toPort: 6379, description: "redis from ecs-tasks" },
         ]);
         assert.strictEqual(mocks.ofType("aws:elasticache/replicationGroup:ReplicationGroup").length, 0);
     });
@@ -28,7 +33,7 @@ describe("DataStoreAccess", () => {
                 }),
         );
         assert.strictEqual(mocks.named("d-postgres-from-connector").importId, "sgr-0123456789abcdef0");
-        assert.strictEqual(mocks.named("d-redis-from-connector").importId, undefined);
+        assert.strictEqual(mocks.named("d-redis-sg").importId, undefined);
         // The adopted RDS group and its rules keep their live name, description, tags and inline rules.
         const group = mocks.optionsOf("d-postgres-sg");
         assert.strictEqual(mocks.named("d-postgres-sg").importId, "sg-0e4cc786d9053f05f");
@@ -39,12 +44,13 @@ describe("DataStoreAccess", () => {
         assert.deepStrictEqual(mocks.optionsOf("d-redis-sg").ignoreChanges, []);
     });
 
-    it("moves the replication group into its own group only after that group's rules exist, keeping every other live setting", async () => {
+    it("moves the replication group into its own group only after that group, rules included, exists, keeping every other live setting", async () => {
         const { mocks } = await underMocks(
             () => new DataStoreAccess("d", { vpcId: "vpc-1", sources: { connector: "sg-0000000000000000a" }, redisReplicationGroupId: "nerava-redis" }),
         );
         const redis = mocks.optionsOf("d-redis");
-        assert.ok(redis.dependencies.includes(mocks.optionsOf("d-redis-from-connector").urn), "the move does not wait for the Redis rule");
+        assert.ok(redis.dependencies.includes(mocks.optionsOf("d-redis-sg").urn), "the move does not wait for the Redis group and its inline rule");
+        assert.strictEqual(redisIngress(mocks).length, 1);
         assert.strictEqual(mocks.named("d-redis").importId, "nerava-redis");
         for (const kept of ["automaticFailoverEnabled", "multiAzEnabled", "snapshotRetentionLimit", "logDeliveryConfigurations", "notificationTopicArn"]) {
             assert.ok(redis.ignoreChanges.includes(kept), `${kept} would be reset to the provider's default`);
@@ -63,8 +69,11 @@ describe("DataStoreAccess", () => {
                 }),
         );
         assert.strictEqual(mocks.named("d-postgres-from-vpn").inputs.cidrIpv4, "10.8.0.0/16");
-        assert.strictEqual(mocks.named("d-redis-from-vpn-v6").inputs.cidrIpv6, "fd00::/8");
-        assert.strictEqual(mocks.named("d-redis-from-vpn-v6").inputs.cidrIpv4, undefined);
+        assert.strictEqual(mocks.named("d-postgres-from-vpn-v6").inputs.cidrIpv6, "fd00::/8");
+        assert.strictEqual(mocks.named("d-postgres-from-vpn-v6").inputs.cidrIpv4, undefined);
+        const [, vpn, vpnV6] = redisIngress(mocks);
+        assert.deepStrictEqual([vpn.cidrBlocks, vpn.ipv6CidrBlocks, vpn.description], [["10.8.0.0/16"], undefined, "redis from vpn"]);
+        assert.deepStrictEqual([vpnV6.cidrBlocks, vpnV6.ipv6CidrBlocks, vpnV6.description], [undefined, ["fd00::/8"], "redis from vpn-v6"]);
     });
 
     it("refuses rule ids for unknown sources and an empty source list", () => {
@@ -82,7 +91,7 @@ describe("DataStoreAccess resources and refusals", () => {
     it("registers every resource as a child of the component", async () => {
         const { mocks } = await underMocks(() => new DataStoreAccess("d", args));
         const names = mocks.resources.filter((r) => r.custom).map((r) => r.name);
-        assert.deepStrictEqual(names.sort(), ["d-postgres-from-connector", "d-postgres-sg", "d-redis", "d-redis-from-connector", "d-redis-sg"]);
+        assert.deepStrictEqual(names.sort(), ["d-postgres-from-connector", "d-postgres-sg", "d-redis", "d-redis-sg"]);
         for (const name of names) assert.match(mocks.optionsOf(name).urn, /::egress-remediation:data:DataStoreAccess\$aws:/, name);
     });
 
@@ -93,11 +102,9 @@ describe("DataStoreAccess resources and refusals", () => {
             description: "PostgreSQL: only from named security groups",
             tags: { Name: "d-postgres-sg" },
         });
-        assert.deepStrictEqual(mocks.named("d-redis-sg").inputs, {
-            vpcId: "vpc-1",
-            description: "Redis: only from named security groups",
-            tags: { Name: "d-redis-sg" },
-        });
+        const { ingress, ...redisGroup } = mocks.named("d-redis-sg").inputs;
+        assert.deepStrictEqual(redisGroup, { vpcId: "vpc-1", description: "Redis: only from named security groups", tags: { Name: "d-redis-sg" } });
+        assert.strictEqual((ingress as unknown[]).length, 1);
         assert.strictEqual(await promiseOf(built.postgresSecurityGroupId), mocks.named("d-postgres-sg").id);
         assert.strictEqual(await promiseOf(built.redisSecurityGroupId!), mocks.named("d-redis-sg").id);
     });
@@ -112,11 +119,9 @@ describe("DataStoreAccess resources and refusals", () => {
             toPort: 5433,
             description: "postgres from connector",
         });
-        const redisRule = mocks.named("d-redis-from-connector").inputs;
-        assert.deepStrictEqual(
-            [redisRule.securityGroupId, redisRule.fromPort, redisRule.toPort, redisRule.description],
-            [mocks.named("d-redis-sg").id, 6380, 6380, "redis from connector"],
-        );
+        assert.deepStrictEqual(redisIngress(mocks), [
+            { securityGroups: ["sg-0000000000000000a"], protocol: "tcp", fromPort: 6380, toPort: 6380, description: "redis from connector" },
+        ]);
     });
 
     it("moves the replication group, applied at once, into the Redis group only", async () => {

@@ -58,7 +58,7 @@ describe("EcsWorker", () => {
         assert.strictEqual(mocks.named("w-api").inputs.healthCheckGracePeriodSeconds, 90);
         assert.strictEqual((mocks.named("w-api").inputs.loadBalancers as any[])[0].containerPort, 8080);
         assert.strictEqual(mocks.named("w-worker").inputs.healthCheckGracePeriodSeconds, undefined);
-        assert.strictEqual(mocks.named("w-tasks-from-lb").inputs.referencedSecurityGroupId, "sg-0abc0abc0abc0abc2");
+        assert.deepStrictEqual((mocks.named("w-tasks-sg").inputs.ingress as { securityGroups: string[] }[])[0].securityGroups, ["sg-0abc0abc0abc0abc2"]);
         const { mocks: plain } = await underMocks(() => new EcsWorker("w", args));
         assert.strictEqual(plain.named("w-api").inputs.healthCheckGracePeriodSeconds, undefined);
     });
@@ -132,7 +132,7 @@ describe("EcsWorker resources", () => {
         };
         const { mocks } = await underMocks(() => new EcsWorker("w", withAll));
         const children = mocks.resources.filter((r) => r.custom).map((r) => r.name);
-        assert.ok(children.includes("w-cluster") && children.includes("w-tasks-from-lb") && children.includes("w-read-secrets"), children.join(", "));
+        assert.ok(children.includes("w-cluster") && children.includes("w-tasks-sg") && children.includes("w-read-secrets"), children.join(", "));
         for (const name of children) {
             assert.match(mocks.optionsOf(name).urn, /::egress-remediation:ecs:EcsWorker\$aws:/, name);
         }
@@ -146,19 +146,19 @@ describe("EcsWorker resources", () => {
         assert.strictEqual(mocks.named("w-api").inputs.cluster, cluster.state.arn);
     });
 
-    it("gives the tasks one security group in the VPC whose only rule lets them reach anything outbound", async () => {
+    it("gives the tasks one security group in the VPC whose only rule, inline, lets them reach anything outbound", async () => {
         const { mocks } = await underMocks(() => new EcsWorker("w", args));
         const sg = mocks.named("w-tasks-sg");
         assert.deepStrictEqual(
             [sg.inputs.vpcId, sg.inputs.description, sg.inputs.tags],
             ["vpc-0abc0abc0abc0abc0", "sandbox-broker API and worker tasks", { Name: "sandbox-broker-tasks" }],
         );
-        const egress = mocks.named("w-tasks-egress").inputs;
-        assert.deepStrictEqual(
-            [egress.securityGroupId, egress.ipProtocol, egress.cidrIpv4, egress.description],
-            [sg.id, "-1", "0.0.0.0/0", "tasks reach ECR, logs and their dependencies"],
-        );
-        assert.ok(!mocks.resources.some((r) => r.name === "w-tasks-from-lb"));
+        assert.deepStrictEqual(sg.inputs.egress, [
+            { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "tasks reach ECR, logs and their dependencies" },
+        ]);
+        // Declared empty, not left out: a rule added by hand is revoked, and dropping the load balancer revokes its rule.
+        assert.deepStrictEqual(sg.inputs.ingress, []);
+        assert.ok(!mocks.resources.some((r) => r.type.startsWith("aws:vpc/securityGroup")), "the tasks' rules are inline only");
         for (const name of ["w-api", "w-worker"]) {
             assert.deepStrictEqual(
                 mocks.named(name).inputs.networkConfiguration,
@@ -170,21 +170,17 @@ describe("EcsWorker resources", () => {
         assert.strictEqual((publicIp.named("w-worker").inputs.networkConfiguration as { assignPublicIp: boolean }).assignPublicIp, true);
     });
 
-    it("opens the container port over TCP to the load balancer's group only, and the API waits for that rule", async () => {
+    it("opens the container port over TCP to the load balancer's group only, inline in the group the API's tasks use", async () => {
         const lb = {
             targetGroupArn: "arn:aws:elasticloadbalancing:eu-central-1:905418046272:targetgroup/api/abc",
             healthCheckGracePeriodSeconds: 60,
             securityGroupId: "sg-0abc0abc0abc0abc2",
         };
         const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, api: { ...args.api, loadBalancer: lb } }));
-        const rule = mocks.named("w-tasks-from-lb").inputs;
-        assert.deepStrictEqual(
-            [rule.securityGroupId, rule.ipProtocol, rule.fromPort, rule.toPort, rule.description],
-            [mocks.named("w-tasks-sg").id, "tcp", 8080, 8080, "API traffic from its load balancer"],
-        );
-        const ruleUrn = mocks.optionsOf("w-tasks-from-lb").urn;
-        assert.ok(mocks.optionsOf("w-api").dependencies.includes(ruleUrn));
-        assert.ok(!mocks.optionsOf("w-worker").dependencies.includes(ruleUrn));
+        assert.deepStrictEqual(mocks.named("w-tasks-sg").inputs.ingress, [
+            { securityGroups: ["sg-0abc0abc0abc0abc2"], protocol: "tcp", fromPort: 8080, toPort: 8080, description: "API traffic from its load balancer" },
+        ]);
+        assert.ok(mocks.optionsOf("w-api").dependencies.includes(mocks.optionsOf("w-tasks-sg").urn));
     });
 
     it("lets only ECS tasks assume the execution role, with AWS's task execution policy attached", async () => {

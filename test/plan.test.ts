@@ -171,7 +171,6 @@ describe("offline plan", () => {
                 "workloads-api-task",
                 "workloads-execution-policy",
                 "workloads-execution-role",
-                "workloads-tasks-egress",
                 "workloads-tasks-sg",
                 "workloads-worker",
                 "workloads-worker-logs",

@@ -80,19 +80,21 @@ describe("the prod program (Pulumi.prod.yaml under mocks)", () => {
         assert.ok(!("DATABASE_URL" in config.runtimeEnvironmentVariables));
     });
 
-    it("opens 5432 and 6379 only to security groups, never to a CIDR", () => {
+    it("opens 5432 and 6379 only to security groups, never to a CIDR; a group's rules are standalone or inline, never both", () => {
         const rules = of(T.ingress);
-        assert.ok(rules.length >= 2);
+        assert.ok(rules.length >= 1);
         for (const rule of rules) {
             assert.ok(rule.inputs.referencedSecurityGroupId, `${rule.name} has no security-group source`);
             assert.strictEqual(rule.inputs.cidrIpv4, undefined);
             assert.strictEqual(rule.inputs.cidrIpv6, undefined);
         }
-        for (const sg of of(T.sg)) {
-            assert.strictEqual(sg.inputs.ingress, undefined, `${sg.name} has inline ingress beside standalone rules`);
+        const inline = of(T.sg).flatMap((sg) => ((sg.inputs.ingress as any[]) ?? []).map((rule) => ({ sg, rule })));
+        for (const { sg, rule } of inline) {
+            assert.ok(rule.securityGroups?.length && !rule.cidrBlocks && !rule.ipv6CidrBlocks, `${sg.name} has an inline rule without a group source`);
+            assert.ok(!rules.some((r) => r.inputs.securityGroupId === sg.id), `${sg.name} has inline ingress beside standalone rules`);
         }
-        const ports = rules.map((r) => r.inputs.fromPort).sort();
-        assert.deepStrictEqual(ports, [5432, 6379]);
+        const ports = [...rules.map((r) => r.inputs.fromPort), ...inline.filter(({ sg }) => sg.name.startsWith("data-")).map(({ rule }) => rule.fromPort)];
+        assert.deepStrictEqual([...new Set(ports)].sort(), [5432, 6379]);
     });
 
     it("adopts the live resources by import and protects them", () => {
@@ -163,12 +165,9 @@ describe("the dev program (greenfield)", () => {
             .ofType(T.ingress)
             .map((r) => r.name)
             .sort();
-        assert.deepStrictEqual(sources, [
-            "data-postgres-from-connector",
-            "data-postgres-from-ecs-tasks",
-            "data-redis-from-connector",
-            "data-redis-from-ecs-tasks",
-        ]);
+        assert.deepStrictEqual(sources, ["data-postgres-from-connector", "data-postgres-from-ecs-tasks"]);
+        const redisSources = (run.mocks.named("data-redis-sg").inputs.ingress as { description: string }[]).map((r) => r.description);
+        assert.deepStrictEqual(redisSources, ["redis from connector", "redis from ecs-tasks"]);
         assert.strictEqual(run.mocks.resources.filter((r) => r.importId).length, 0);
     });
 });

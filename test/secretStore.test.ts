@@ -18,6 +18,8 @@ describe("SecretStore", () => {
         assert.strictEqual(mocks.named("s-B-value").inputs.secretId, mocks.named("s-B").id);
         for (const name of ["s-A", "s-A-value", "s-B", "s-B-value"]) {
             assert.match(mocks.optionsOf(name).urn, /::egress-remediation:secrets:SecretStore\$aws:/, name);
+            // A service stepped back to adopt still reads them: leaving the program must not delete them.
+            assert.strictEqual(mocks.optionsOf(name).retainOnDelete, true, name);
         }
         assert.deepStrictEqual(Object.keys(built.arns), ["B", "A"]);
         assert.strictEqual(await promiseOf(built.arns.A), mocks.named("s-A").state.arn);

@@ -60,8 +60,23 @@ describe("the stages, by the real engine against the simulated account: egress, 
         assert.deepStrictEqual(walk.account.worldOpenDatabaseRules, []);
         const events = sandbox.account().events;
         const deleted = events.findIndex((e) => e.op === "delete" && e.id === WORLD_OPEN_RULE);
-        const scoped = events.findIndex((e) => e.op === "create" && e.type === T.ingressRule);
-        assert.ok(scoped >= 0 && scoped < deleted, "the scoped rules are created before the world-open one goes");
+        // Its replacement on 5432, the connector's rule, was imported at adopt; Redis's own group, with its rule
+        // inline, is created in the same update, before the rule goes.
+        const account = sandbox.account();
+        const redisGroupId = account.resources.find(
+            (r) => r.type === T.securityGroup && (r.inputs.tags as Record<string, string>)?.Name === "data-redis-sg",
+        )?.id;
+        const redisGroup = events.findIndex((e) => e.op === "create" && e.id === redisGroupId);
+        assert.ok(redisGroup >= 0 && redisGroup < deleted, "Redis's group is created before the world-open rule goes");
+        assert.ok(
+            account.resources.some(
+                (r) =>
+                    r.type === T.ingressRule &&
+                    r.inputs.securityGroupId === "sg-0e4cc786d9053f05f" &&
+                    r.inputs.referencedSecurityGroupId === "sg-00bc5ec63287eacdd",
+            ),
+            "the connector's rule on 5432 stays",
+        );
         assert.deepStrictEqual(
             events.filter((e) => e.op === "delete").map((e) => e.id),
             [WORLD_OPEN_RULE],
@@ -110,7 +125,7 @@ describe("the stages, by the real engine against the simulated account: egress, 
         assert.strictEqual(checked.status, 0, checked.stdout + checked.stderr);
 
         // What harden created and the live service and Redis still use leaves the state, not AWS.
-        assert.deepStrictEqual(resources.delete?.sort(), ["app-instance-role", "app-read-secrets", "data-redis-from-connector", "data-redis-sg"]);
+        assert.deepStrictEqual(resources.delete?.sort(), ["app-instance-role", "app-read-secrets", "data-redis-sg"]);
         const before = sandbox.account().events.length;
         const env = { [PART_VARIABLE]: "appRunner" };
         expectSuccess(

@@ -17,14 +17,16 @@ interface ExportedResource {
     readonly deletedWith?: string;
 }
 
-/** A resource `pulumi state delete` takes without --target-dependents: an unprotected AWS resource nothing depends on. */
+/** A resource `pulumi state delete` takes without --target-dependents: an AWS resource nothing depends on, unprotected if one is. */
 function leafResource(resources: readonly ExportedResource[]): ExportedResource | undefined {
     const depended = new Set<string>();
     for (const r of resources) {
         for (const urn of [r.parent, r.deletedWith, ...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()])
             if (urn) depended.add(urn);
     }
-    return resources.find((r) => r.custom && r.type.startsWith("aws:") && !r.protect && !depended.has(r.urn));
+    // Nothing depends on the services; everything else feeds one. A protected one is dropped with --force.
+    const leaves = resources.filter((r) => r.custom && r.type.startsWith("aws:") && !depended.has(r.urn));
+    return leaves.find((r) => !r.protect) ?? leaves[0];
 }
 
 async function stateResources(sandbox: EngineSandbox): Promise<ExportedResource[]> {
@@ -53,9 +55,10 @@ describe("rollback --state on the real file backend: a resource dropped from sta
         await finishAdoption(sandbox, "prod");
         const resources = await stateResources(sandbox);
         dropped = leafResource(resources)!;
-        assert.ok(dropped, "the stack has an unprotected resource nothing depends on");
+        assert.ok(dropped, "the stack has a resource nothing depends on");
         // An operator drops it from state by mistake: the cloud keeps it, the state forgets it.
-        expectSuccess(await sandbox.pulumi(["state", "delete", "--stack", "prod", "--yes", dropped.urn]), "pulumi state delete");
+        const force = dropped.protect ? ["--force"] : [];
+        expectSuccess(await sandbox.pulumi(["state", "delete", "--stack", "prod", "--yes", ...force, dropped.urn]), "pulumi state delete");
         assert.ok(!(await stateResources(sandbox)).some((r) => r.urn === dropped.urn));
         backups = path.join(sandbox.root, "backups");
         fs.mkdirSync(backups);
