@@ -4,6 +4,7 @@ import { elasticacheNotInDefaultSecurityGroup, rdsNotPubliclyAccessible } from "
 import { noWorldOpenDatabaseIngress, noWorldOpenDatabaseIngressAcrossRules } from "./databaseIngress";
 import { appRunnerVpcEgressHasNat } from "./network";
 import { withExemptions } from "./lib/exemptions";
+import { skippingUncreated } from "./lib/untargeted";
 
 /** Every policy of the pack, importable without starting the pack's gRPC server. */
 export const policies: Policies = (
@@ -19,6 +20,6 @@ export const policies: Policies = (
         imagesPinned,
         logGroupsHaveRetention,
     ] as const
-).map(withExemptions);
+).map((policy) => skippingUncreated(withExemptions(policy)));
 
 export const PACK_NAME = "egress-remediation-guard";

@@ -1,3 +1,4 @@
+import { PART_VARIABLE } from "../../policies/lib/untargeted";
 import { EnforcementLevel, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies as allPolicies } from "../../policies/all";
 import { declaredTypes } from "../../policies/lib/resourceTypes";
@@ -185,6 +186,18 @@ const PROTECTED_OPTIONS = Object.freeze({ ...UNPROTECTED_OPTIONS, protect: true 
 const neverAType = (() => undefined) as ResourceValidationArgs["asType"];
 
 function evaluate(resources: readonly ResourceUnderCheck[], packConfig: PackConfig, policies: typeof allPolicies): Evaluation {
+    // Offline, every resource is the program's (or the export's) own: none stands for an untargeted
+    // one, so the pack's skip for a part's update (policies/lib/untargeted.ts) must not apply.
+    const part = process.env[PART_VARIABLE];
+    delete process.env[PART_VARIABLE];
+    try {
+        return evaluateAll(resources, packConfig, policies);
+    } finally {
+        if (part !== undefined) process.env[PART_VARIABLE] = part;
+    }
+}
+
+function evaluateAll(resources: readonly ResourceUnderCheck[], packConfig: PackConfig, policies: typeof allPolicies): Evaluation {
     const prepared = preparePolicies(packConfig, policies);
     const violations: Violation[] = [];
     const notEvaluated: Evaluation["notEvaluated"] = [];
