@@ -30,9 +30,10 @@ function unconfiguredRuleIds(config: StackConfig): Unconfirmed[] {
     const appRunner = config.appRunner;
     if (!appRunner?.enabled) return [];
     const { adopt, account } = appRunner;
+    // Single quotes: in double quotes a shell runs the JMESPath literals' backticks and expands `!`.
     const rules = (groupId: string, filter: string) =>
         `aws ec2 describe-security-group-rules --region ${account.region} --filters Name=group-id,Values=${groupId} ` +
-        `--query "SecurityGroupRules[?${filter}].[SecurityGroupRuleId,ReferencedGroupInfo.GroupId,CidrIpv4,FromPort,ToPort]" --output text`;
+        `--query 'SecurityGroupRules[?${filter}].[SecurityGroupRuleId,ReferencedGroupInfo.GroupId,CidrIpv4,FromPort,ToPort]' --output text`;
     const found: Unconfirmed[] = [];
     if (adopt.connectorSecurityGroupId && !adopt.connectorEgressRuleId) {
         found.push({
@@ -47,7 +48,7 @@ function unconfiguredRuleIds(config: StackConfig): Unconfirmed[] {
         found.push({
             key: "appRunner.adopt.postgresWorldOpenRuleId",
             reason: `the adopted group ${postgresGroup} may admit ${port} from 0.0.0.0/0; set that rule's sgr- id (adopt imports it, harden deletes it), or "none" if it has none`,
-            confirm: rules(postgresGroup, `!IsEgress && CidrIpv4=='0.0.0.0/0' && FromPort<=\`${port}\` && ToPort>=\`${port}\``),
+            confirm: rules(postgresGroup, `!IsEgress && CidrIpv4==\`"0.0.0.0/0"\` && FromPort<=\`${port}\` && ToPort>=\`${port}\``),
         });
     }
     if (postgresGroup) {

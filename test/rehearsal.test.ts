@@ -63,6 +63,17 @@ describe("rehearsal", () => {
         assert.ok(!(result.stdout + result.stderr).includes("s3cr3t-CANARY-set"));
     });
 
+    it("checks its options before looking for a CLI: a bad --set, or --out into a folder that does not exist", async () => {
+        const noCli = path.join(rehearsalDir(), "no-cli-here");
+        const badSet = await runCliInProcess(["rehearse", "--cli", noCli, "--set", "egress-remediation:ecs.vpcId"]);
+        assert.deepStrictEqual([badSet.status, badSet.stderr.trim().split("\n").length], [2, 1]);
+        assert.match(badSet.stderr, /^--set egress-remediation:ecs\.vpcId: expected <config-path>=<value>/);
+        const missing = path.join(rehearsalDir(), "missing", "stages.json");
+        const badOut = await runCliInProcess(["rehearse", "--cli", noCli, "--stages", "--out", missing]);
+        assert.strictEqual(badOut.status, 2);
+        assert.strictEqual(badOut.stderr.trim(), `--out ${missing}: the folder ${path.dirname(missing)} does not exist`);
+    });
+
     it("asks the running CLI to cancel on Ctrl-C, removes its sandbox and exits 130", async function () {
         this.timeout(120_000);
         const root = rehearsalDir();

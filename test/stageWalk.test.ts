@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { AccountData, StoredResource } from "../simulator/account";
 import { T } from "../simulator/tokens";
 import { countChanges, failed, stagesAhead, worldOpenDatabaseRules } from "../tools/engine/stageWalk";
+import { stagesReport } from "../tools/commands/rehearse";
 
 const URN = "urn:pulumi:prod::egress-remediation::";
 
@@ -77,5 +78,11 @@ describe("rehearse --stages: the walk's order, its counts and its account check"
             failed("ecs adopt: pulumi up", { status: 255, stdout: "plain\noutput", stderr: "last line" }),
             "ecs adopt: pulumi up failed (exit 255):\nplain\noutput\nlast line",
         );
+    });
+    it("the report keeps a failure whole: the step on its first line, the error on the next", () => {
+        const failure = failed("ecs adopt: pulumi up", { status: 255, stdout: "plain\noutput", stderr: "last line" });
+        const report = stagesReport({ stages: [], account: { worldOpenDatabaseRules: [] }, failure }) as { failure: string };
+        assert.strictEqual(report.failure, failure);
+        assert.ok(!("failure" in stagesReport({ stages: [], account: { worldOpenDatabaseRules: [] } })));
     });
 });

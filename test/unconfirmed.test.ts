@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { gateUnconfirmed, unconfirmedValues } from "../config/unconfirmed";
@@ -65,14 +66,36 @@ describe("unconfirmed values", () => {
             {
                 key: "appRunner.adopt.connectorEgressRuleId",
                 reason: 'the adopted group sg-00bc5ec63287eacdd may already allow all egress; set its sgr- id, or "create" if it has none',
-                confirm: `aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-00bc5ec63287eacdd --query "SecurityGroupRules[?IsEgress].${query}" --output text`,
+                confirm: `aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-00bc5ec63287eacdd --query 'SecurityGroupRules[?IsEgress].${query}' --output text`,
             },
             {
                 key: "appRunner.adopt.postgresIngressRuleIds.connector",
                 reason: 'the adopted group sg-0e4cc786d9053f05f may already have "5432 from connector"; set its sgr- id, or "create" if it has none',
-                confirm: `aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-0e4cc786d9053f05f --query "SecurityGroupRules[?!IsEgress && FromPort<=\`5432\` && ToPort>=\`5432\`].${query}" --output text`,
+                confirm: `aws ec2 describe-security-group-rules --region us-east-1 --filters Name=group-id,Values=sg-0e4cc786d9053f05f --query 'SecurityGroupRules[?!IsEgress && FromPort<=\`5432\` && ToPort>=\`5432\`].${query}' --output text`,
             },
         ]);
+    });
+
+    it("prints confirm commands a POSIX shell passes to the AWS CLI unchanged: no backtick runs, no ! expands", () => {
+        const config = prodConfig((c) => {
+            c.unverified = [];
+            c.appRunner.stage = "adopt";
+        });
+        const commands = unconfirmedValues(config)
+            .map((u) => u.confirm)
+            .filter((c) => c.includes("--query"));
+        assert.ok(
+            commands.some((c) => c.includes("0.0.0.0/0")),
+            commands.join("\n"),
+        );
+        for (const command of commands) {
+            // The shell splits the words as a terminal would, with history expansion on, and prints the --query argument.
+            const words = execFileSync("bash", ["-c", `set -H; set -- ${command}; while [ "$1" != --query ]; do shift; done; printf %s "$2"`], {
+                encoding: "utf8",
+            });
+            assert.match(words, /^SecurityGroupRules\[\?.*\]\.\[SecurityGroupRuleId,ReferencedGroupInfo\.GroupId,CidrIpv4,FromPort,ToPort\]$/, command);
+            assert.strictEqual(words, /--query '([^']*)'/.exec(command)![1], command);
+        }
     });
 
     it("a placeholder says to replace it; a rule id under a listed key is listed once", () => {

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import * as fs from "fs";
+import * as path from "path";
 import type { StageWalkResult } from "../engine/stageWalk";
 import { stop } from "../cli";
 import { exitCodesHelp } from "./usage";
@@ -32,7 +33,8 @@ export function stagesReport(walk: StageWalkResult): object {
     return {
         stages: walk.stages.map(({ part, stage, changes, secondPreviewChanges }) => ({ part, stage, changes, secondPreviewChanges })),
         account: { worldOpenDatabaseRules: walk.account.worldOpenDatabaseRules },
-        ...(walk.failure ? { failure: walk.failure.split("\n")[0] } : {}),
+        // Whole: its first line names the step, the next ones the error.
+        ...(walk.failure ? { failure: walk.failure } : {}),
     };
 }
 
@@ -41,6 +43,13 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 async function rehearse(options: RehearseOptions): Promise<number> {
     const { locateCli, NoCliError } = await import("../engine/locateCli");
     const { runRehearsal } = await import("../engine/rehearsal");
+    // The options first, before the CLI is looked for and the signal handlers go in: a refused --set
+    // or --out must neither wait for a CLI nor leave handlers behind.
+    const settings = options.set.map(parseSetting);
+    if ((options.json || options.out) && !options.stages) return stop("--json and --out report the stages: use them with --stages");
+    // Checked before a walk of minutes, not after it.
+    if (options.out && !fs.existsSync(path.dirname(path.resolve(options.out))))
+        return stop(`--out ${options.out}: the folder ${path.dirname(path.resolve(options.out))} does not exist`);
     let cliDir: string;
     try {
         cliDir = locateCli(options.cli);
@@ -48,9 +57,6 @@ async function rehearse(options: RehearseOptions): Promise<number> {
         if (error instanceof NoCliError) return stop(error.message);
         throw error;
     }
-    // Parsed before the signal handlers go in: a refused --set must not leave them behind.
-    const settings = options.set.map(parseSetting);
-    if ((options.json || options.out) && !options.stages) return stop("--json and --out report the stages: use them with --stages");
     const { Interrupts } = await import("../rollback/interrupts");
     const interrupts = new Interrupts(() => undefined).install();
     const rehearsal = runRehearsal({

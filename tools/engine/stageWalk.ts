@@ -111,11 +111,13 @@ export async function walkStages(sandbox: EngineSandbox, options: StageWalkOptio
         current[part] = stage.status === 0 ? stage.stdout.trim() : "harden";
     }
     const stages: StageOutcome[] = [];
+    const unknown = (Object.keys(current) as Part[]).find((part) => !ORDER[part].includes(current[part]!));
     const outcome = (failure?: string): StageWalkResult => ({
         stages,
         account: { worldOpenDatabaseRules: worldOpenDatabaseRules(sandbox.account()) },
         ...(failure ? { failure } : {}),
     });
+    if (unknown) return outcome(`${PROJECT}:${unknown}.stage is "${current[unknown]}"; it must be one of ${ORDER[unknown].join(", ")}`);
     for (const { part, stage } of stagesAhead(current)) {
         log(`--- ${part} stage ${stage}`);
         const set = await pulumi(["config", "set", "--stack", stack, "--path", `${PROJECT}:${part}.stage`, stage]);
