@@ -1,34 +1,19 @@
 /**
- * Which live resources a part of the stack adopted, read from its config. A part that adopted
- * any may not simply be switched off: `enabled: false` would delete everything it built and try
- * to delete what it adopted (which protection then refuses halfway through an update).
+ * A part switched off. Whatever its `adopt` keys say now (they may have been dropped after the
+ * imports), the state may hold what the part adopted and built: `enabled: false` alone would delete
+ * what it built and then fail on what it protects, halfway through the update.
  */
-interface AdoptingPart {
+interface SwitchedPart {
     readonly enabled: boolean;
     readonly decommission: boolean;
-    readonly adopt: Readonly<Record<string, unknown>>;
-    readonly dataStores?: { readonly redisReplicationGroupId?: string };
 }
 
-/** The `adopt.*` keys (and the replication group) that name live resources, e.g. `adopt.serviceArn`. */
-export function adoptedKeys(part: AdoptingPart): string[] {
-    const keys = Object.entries(part.adopt)
-        .filter(
-            ([, value]) =>
-                value === true || (typeof value === "string" && value !== "") || (typeof value === "object" && value && Object.keys(value).length > 0),
-        )
-        .map(([key]) => `adopt.${key}`);
-    if (part.dataStores?.redisReplicationGroupId) keys.push("dataStores.redisReplicationGroupId");
-    return keys;
-}
-
-export function decommissionProblem(partName: "appRunner" | "ecs", part: AdoptingPart): string | undefined {
+export function decommissionProblem(partName: "appRunner" | "ecs", part: SwitchedPart): string | undefined {
     if (part.enabled || part.decommission) return undefined;
-    const adopted = adoptedKeys(part);
-    if (adopted.length === 0) return undefined;
     return (
-        `is false on a part that adopted live resources (${adopted.map((k) => `${partName}.${k}`).join(", ")}); ` +
-        `to stop managing them on purpose, first set ${partName}.decommission: true and run \`pulumi up\` (it lifts protection and keeps every resource in AWS on delete), then disable`
+        `is false without ${partName}.decommission: true; switching a part off deletes what it built and fails on what it protects. ` +
+        `To stop managing it, first set ${partName}.decommission: true and run \`pulumi up\` (it lifts protection and keeps every resource in AWS on delete), then disable; ` +
+        `a part this stack never deployed may be disabled with decommission: true at once`
     );
 }
 

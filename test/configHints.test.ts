@@ -54,8 +54,8 @@ describe("config errors that say what was meant", () => {
 
     it("a stack with every part disabled manages nothing: refused", () => {
         const dev = projectConfig(stackFileConfig("dev")) as Record<string, any>;
-        dev.appRunner.enabled = false;
-        dev.ecs.enabled = false;
+        Object.assign(dev.appRunner, { enabled: false, decommission: true });
+        Object.assign(dev.ecs, { enabled: false, decommission: true });
         const result = validateStackConfig(dev);
         assert.deepStrictEqual(result.ok ? [] : result.problems, [
             "egress-remediation:appRunner and egress-remediation:ecs are both missing or disabled (enabled: false): the stack would manage nothing; enable at least one (to retire a decommissioned stack, run `pulumi destroy`: what decommission retained stays in AWS)",

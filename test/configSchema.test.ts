@@ -80,12 +80,12 @@ describe("stack config schema rules", () => {
         assert.deepStrictEqual(scaling(4, 3), ["egress-remediation:appRunner.service.autoScaling.minSize minSize must not exceed maxSize; got 4"]);
     });
 
-    it("disabling App Runner, which adopted live resources, names them and the way to stop managing them", () => {
+    it("disabling App Runner names the way to stop managing it", () => {
         const problems = prodWith((c) => (c.appRunner.enabled = false));
         assert.strictEqual(problems.length, 1);
         assert.match(
             problems[0],
-            /^egress-remediation:appRunner\.enabled is false on a part that adopted live resources \(appRunner\.adopt\.connectorArn, .*\); to stop managing them on purpose, first set appRunner\.decommission: true/,
+            /^egress-remediation:appRunner\.enabled is false without appRunner\.decommission: true; .*first set appRunner\.decommission: true/,
         );
     });
 

@@ -188,15 +188,12 @@ describe("unconfirmed values", () => {
         ]);
     });
 
-    it("refuses disabling a part that adopted resources, naming them, unless decommission is set", () => {
+    it("refuses disabling a part unless decommission is set, also after its adopt keys were dropped", () => {
         const result = prod((c) => (c.ecs.enabled = false));
         assert.ok(!result.ok);
         assert.strictEqual(result.problems.length, 1);
-        assert.match(
-            result.problems[0],
-            /^egress-remediation:ecs\.enabled is false on a part that adopted live resources \(ecs\.adopt\.apiService, ecs\.adopt\.apiLogGroup, ecs\.adopt\.workerService, ecs\.adopt\.workerLogGroup\); to stop managing them on purpose, first set ecs\.decommission: true/,
-        );
+        assert.match(result.problems[0], /^egress-remediation:ecs\.enabled is false without ecs\.decommission: true; .*first set ecs\.decommission: true/);
         assert.ok(prod((c) => Object.assign(c.ecs, { enabled: false, decommission: true })).ok);
-        assert.ok(prod((c) => Object.assign(c.ecs, { enabled: false, adopt: {} })).ok);
+        assert.ok(!prod((c) => Object.assign(c.ecs, { enabled: false, adopt: {} })).ok, "dropping the adopt keys first is no way around it");
     });
 });
