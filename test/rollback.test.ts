@@ -100,7 +100,9 @@ describe("rollback to the last good update", () => {
         assert.ok(!s.stack.calls.some((c) => c.startsWith("up")));
         assert.match(output, new RegExp(`from update 3 \\(update, failed, .*\\) to update 2 \\(succeeded\\), running commit ${s.good}`));
         assert.match(output, /Code: 2 file\(s\) differ between commit .* Pulumi.prod.yaml, index.ts/);
-        assert.match(output, /~ egress-remediation:appRunner: .*app:v20.* → .*app:v19/);
+        // The changed path alone, not the whole part's JSON on each side.
+        assert.match(output, /^ {2}~ egress-remediation:appRunner\.service\.image: "app:v20" → "app:v19"$/m);
+        assert.ok(!output.split("\n").some((line) => line.includes('"service"')), output);
         assert.match(output, /Nothing was changed\. Re-run with --yes/);
         assertUntouched(s);
     });

@@ -4,6 +4,7 @@ import * as path from "path";
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation/errors";
 import { changedFiles, commitExists, topLevel, trackedChanges } from "./git";
 import { Interrupts } from "./interrupts";
+import { changedPaths } from "./configPaths";
 import { describe, diffConfig, numberVersions, planRollback, rollbackMessage, RollbackPlan, RollbackRefused } from "./planRollback";
 import { changesNothing, destructiveSteps } from "./previewChecks";
 import { adviseRepository, RepositoryAdvice, WriteMode, writeRevert, writeStackFile } from "./repository";
@@ -227,7 +228,20 @@ async function printPlan(
     const changes = diffConfig(currentConfig, targetConfig);
     print(changes.length === 0 ? "Config: same as the current update's." : "Config changes:");
     for (const c of changes) {
-        print(c.change === "changed" ? `  ~ ${c.key}: ${c.from} → ${c.to}` : c.change === "added" ? `  + ${c.key}: ${c.to}` : `  - ${c.key} (was ${c.from})`);
+        if (c.change === "added") print(`  + ${c.key}: ${c.to}`);
+        else if (c.change === "removed") print(`  - ${c.key} (was ${c.from})`);
+        else {
+            const paths = changedPaths(c.key, currentConfig[c.key], targetConfig[c.key]);
+            if (!paths) print(`  ~ ${c.key}: ${c.from} → ${c.to}`);
+            for (const p of paths ?? [])
+                print(
+                    p.from === undefined
+                        ? `  + ${p.path}: ${p.to}`
+                        : p.to === undefined
+                          ? `  - ${p.path} (was ${p.from})`
+                          : `  ~ ${p.path}: ${p.from} → ${p.to}`,
+                );
+        }
     }
     if (rewritten.length > 0)
         print(`${stackFile} at commit ${short(plan.targetCommit)} did not hold update ${v}'s config; restored in the worktree: ${rewritten.join(", ")}`);
