@@ -147,4 +147,22 @@ describe("the stages, by the real engine against the simulated account: egress, 
         expectSuccess(second, "second preview");
         assert.deepStrictEqual(countChanges(second.stdout).counts, NONE);
     });
+
+    it("switching ECS off without decommission, after its adopt keys are gone, is refused by `up --skip-preview` before anything is deleted", async () => {
+        const set = (key: string, ...value: string[]) =>
+            sandbox.pulumi(["config", "set", "--stack", "prod", "--path", `egress-remediation:ecs.${key}`, ...value]);
+        expectSuccess(await sandbox.pulumi(["config", "rm", "--stack", "prod", "--path", "egress-remediation:ecs.adopt"]), "config rm ecs.adopt");
+        expectSuccess(await set("enabled", "--type", "bool", "false"), "config set ecs.enabled");
+        const before = { events: sandbox.account().events.length, state: (await sandbox.pulumi(["stack", "export", "--stack", "prod"])).stdout };
+        const up = await sandbox.pulumi(["up", "--stack", "prod", "--yes", "--skip-preview", ...POLICY_PACK_ARGS]);
+        assert.notStrictEqual(up.status, 0, up.stdout);
+        assert.match(up.stdout + up.stderr, /egress-remediation:ecs\.enabled is false without ecs\.decommission: true/);
+        assert.strictEqual(sandbox.account().events.length, before.events, "nothing changed in the account");
+        const after = JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", "prod"])).stdout).deployment.resources.map((r: { urn: string }) => r.urn);
+        assert.deepStrictEqual(
+            after,
+            JSON.parse(before.state).deployment.resources.map((r: { urn: string }) => r.urn),
+            "nothing left the state",
+        );
+    });
 });
