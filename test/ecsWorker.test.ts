@@ -102,9 +102,15 @@ describe("EcsWorker", () => {
         assert.strictEqual(mocks.named("w-worker").inputs.launchType, "FARGATE");
     });
 
-    it("stops the worker at desired count 0", () => {
+    it("stops the worker at desired count 0, and the live service gets it: desiredCount is declared, never ignored", async () => {
         assert.strictEqual(workerDesiredCount({ desiredCount: 1, stopped: true }), 0);
         assert.strictEqual(workerDesiredCount({ desiredCount: 3 }), 3);
+        for (const adopt of [undefined, { apiService: true, workerService: true }]) {
+            const { mocks } = await underMocks(() => new EcsWorker("w", { ...args, adopt, worker: { ...args.worker, stopped: true } }));
+            assert.strictEqual(mocks.named("w-worker").inputs.desiredCount, 0);
+            assert.strictEqual(mocks.named("w-api").inputs.desiredCount, args.api.desiredCount);
+            for (const name of ["w-worker", "w-api"]) assert.ok(!mocks.optionsOf(name).ignoreChanges.includes("desiredCount"), `${name}, adopt ${!!adopt}`);
+        }
     });
 
     it("refuses moving tags on either service", () => {

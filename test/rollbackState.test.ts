@@ -66,6 +66,20 @@ describe("rollback --state <version>", () => {
         return { outcome, output: lines.join("\n") };
     }
 
+    it("after a refresh, lists what a user would restore and only counts the resources whose outputs alone moved", async () => {
+        const refreshed = (r: StateResource, n: number): StateResource => ({ ...r, outputs: { ...r.outputs, refreshedAt: n } });
+        const stack = new FakeStack([updateRecord(5, { kind: "update" }), updateRecord(4, {})]);
+        stack.checkpoints.set(4, deployment([nat, route, service("app:v19", "CIPHER-ONE")]));
+        stack.state = deployment([refreshed(nat, 1), refreshed(route, 2)]);
+        const { output } = await restore(stack, 4);
+        const listed = output.split("\n").filter((line) => /^ {2}[+~-] /.test(line));
+        assert.deepStrictEqual(listed, [`  + ${service("", "").urn}  (in update 4's checkpoint, missing now)`]);
+        assert.match(
+            output,
+            /^ {2}2 more resource\(s\) differ only in outputs \(as after a refresh\); the import restores those too: egress-nat, egress-route$/m,
+        );
+    });
+
     it("shows what the prior checkpoint has that the state lacks or holds differently, and imports nothing without --yes", async () => {
         const stack = stackAfterBadRefresh();
         const { outcome, output } = await restore(stack, 4);

@@ -51,3 +51,8 @@ export function diffStates(prior: Deployment, current: Deployment): StateChange[
     for (const urn of now.keys()) if (!before.has(urn)) changes.push({ urn, change: "extra" });
     return changes;
 }
+
+/** A resource in both states whose only differences are outputs: what a refresh changes. */
+export function onlyOutputsDiffer(change: StateChange): boolean {
+    return change.change === "differs" && (change.fields ?? []).every((f) => f.startsWith("outputs."));
+}

@@ -7,7 +7,7 @@ import { ConcurrentUpdateError } from "@pulumi/pulumi/automation/errors";
 import { Interrupts } from "./interrupts";
 import { describe, numberVersions, RollbackRefused } from "./planRollback";
 import { cliMessage, RollbackFailed } from "./runRollback";
-import { diffStates } from "./stateDiff";
+import { diffStates, onlyOutputsDiffer } from "./stateDiff";
 import { Deployment, OpenStack } from "./stackOperations";
 
 export interface StateRestoreOptions {
@@ -65,11 +65,20 @@ async function restoreIn(workDir: string, options: StateRestoreOptions, deps: { 
     print(`Restoring the state of stack ${options.stack} to the checkpoint ${describe(record)} left.`);
     // The newest update's checkpoint is worth restoring too: state edits (`pulumi state delete`, `stack import`) record no update.
     if (record === history[0]) print(`Update ${record.version} is the newest update; the state has been edited since only if a difference is listed below.`);
-    for (const c of changes) {
+    // A refresh rewrites outputs of many resources (timestamps, computed lists); restoring those is
+    // no reason to restore a state, so they are counted, not listed, below what is.
+    const outputsOnly = changes.filter(onlyOutputsDiffer);
+    for (const c of changes.filter((c) => !onlyOutputsDiffer(c))) {
         if (c.change === "missing") print(`  + ${c.urn}  (in update ${record.version}'s checkpoint, missing now)`);
         else if (c.change === "differs") print(`  ~ ${c.urn}  (${c.fields!.join(", ")})`);
         else print(`  - ${c.urn}  (only in the current state: the import drops it from state; the cloud resource stays, unmanaged)`);
     }
+    if (outputsOnly.length > 0)
+        print(
+            `  ${outputsOnly.length} more resource(s) differ only in outputs (as after a refresh); the import restores those too: ${outputsOnly
+                .map((c) => c.urn.slice(c.urn.lastIndexOf("::") + 2))
+                .join(", ")}`,
+        );
     const pending = current.deployment.pending_operations?.length ?? 0;
     if (pending > 0) print(`The current state's ${pending} pending operation(s) would be dropped.`);
     if (changes.length === 0 && pending === 0) {
