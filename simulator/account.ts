@@ -26,6 +26,23 @@ export interface AccountData {
     sequence: number;
     /** Names of deleted Secrets Manager secrets: AWS keeps a name taken until the scheduled deletion. */
     deletedSecretNames?: string[];
+    /** App Runner's operations per service, newest last, as `ListOperations` reports them. */
+    operations?: AppRunnerOperation[];
+    /**
+     * What an image serves, by image identifier: the HTTP paths that answer 200. An image not listed
+     * serves every path (the recording cannot know); an account file lists one to model a health check
+     * the image fails.
+     */
+    images?: Record<string, { readonly servesPaths: readonly string[] }>;
+}
+
+export interface AppRunnerOperation {
+    readonly serviceArn: string;
+    readonly id: string;
+    readonly type: "CREATE_SERVICE" | "UPDATE_SERVICE" | "START_DEPLOYMENT";
+    readonly status: "SUCCEEDED" | "ROLLBACK_SUCCEEDED" | "FAILED" | "IN_PROGRESS";
+    /** Why a deployment failed (App Runner's event log; not part of ListOperations). */
+    readonly reason?: string;
 }
 
 /** The environment variable that names the account file; the engine passes its environment to plugins. */
@@ -145,4 +162,5 @@ export function mergeScope(data: AccountData, view: AccountData, before: Account
     data.sequence = view.sequence;
     data.events = view.events;
     data.deletedSecretNames = view.deletedSecretNames;
+    data.operations = view.operations;
 }

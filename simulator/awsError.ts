@@ -19,3 +19,18 @@ export class DeploymentFailed extends Error {
         super(`${what}: deployment failed and was rolled back: ${reason}`);
     }
 }
+
+/**
+ * An App Runner update whose deployment failed: App Runner rolls the service back to its previous
+ * configuration and ends `RUNNING`, and terraform-provider-aws waits only for `RUNNING`
+ * (internal/service/apprunner: waitServiceUpdated), then reads the service back. So the update
+ * reports success with the old configuration; the provider turns this into that, not an error.
+ */
+export class RolledBack extends Error {
+    constructor(
+        readonly operationId: string,
+        readonly reason: string,
+    ) {
+        super(`operation ${operationId} ROLLBACK_SUCCEEDED: ${reason}`);
+    }
+}

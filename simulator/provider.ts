@@ -1,3 +1,4 @@
+import { RolledBack } from "./awsError";
 import { createHash } from "crypto";
 import { isDeepStrictEqual } from "util";
 import * as provider from "@pulumi/pulumi/provider";
@@ -159,7 +160,14 @@ export class SimulatedAws implements provider.Provider {
             const stored = findResource(ctx.data, type, id);
             if (!stored) throw new Error(`updating ${type} ${id}: it no longer exists in the simulated account (run \`pulumi refresh\`)`);
             const asked = plainRecord(news);
-            const recomputed = behaviour.update?.(ctx, stored, asked) ?? {};
+            let recomputed: Record<string, unknown>;
+            try {
+                recomputed = behaviour.update?.(ctx, stored, asked) ?? {};
+            } catch (error) {
+                // Success with the live (old) configuration read back, as the real provider reports it.
+                if (error instanceof RolledBack) return { outs: { ...stored.outputs, id } };
+                throw error;
+            }
             const computed = Object.fromEntries(Object.entries(stored.outputs).filter(([key]) => !(key in stored.inputs)));
             stored.inputs = asked;
             stored.outputs = { ...asked, ...computed, ...recomputed };

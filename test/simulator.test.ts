@@ -6,6 +6,7 @@ import { AccountData, AccountFile, findResource } from "../simulator/account";
 import { SimulatedAws } from "../simulator/provider";
 import { recordedAccount } from "../simulator/recordedAccount";
 import { T } from "../simulator/tokens";
+import { latestOperation } from "../simulator/types/appRunner";
 import { secret, UNKNOWN } from "../simulator/values";
 import { tempDir } from "./tempDirs";
 
@@ -81,6 +82,23 @@ describe("simulated AWS account", () => {
             assert.strictEqual(findResource(file.read(), T.securityGroup, group.id), undefined);
         });
 
+        it("stores a group's inline rules once it exists, and an update that drops one revokes it (no default egress rule)", async () => {
+            const { aws, file } = simulatedAccount();
+            const rule = (source: string) => ({ protocol: "tcp", fromPort: 6379, toPort: 6379, securityGroups: [source] });
+            const inputs = { name: "redis", vpcId: "vpc-0070057532e81973b", ingress: [rule(CONNECTOR_GROUP), rule(RDS_GROUP)] };
+            const group = await aws.create(urn(T.securityGroup, "redis"), inputs);
+            const rulesOf = () =>
+                file
+                    .read()
+                    .resources.filter((r) => r.type === T.ingressRule || r.type === T.egressRule)
+                    .filter((r) => r.inputs.securityGroupId === group.id)
+                    .map((r) => `${r.type === T.ingressRule ? "in" : "out"} ${String(r.inputs.referencedSecurityGroupId)}`)
+                    .sort();
+            assert.deepStrictEqual(rulesOf(), [`in ${CONNECTOR_GROUP}`, `in ${RDS_GROUP}`]);
+            await aws.update(group.id, urn(T.securityGroup, "redis"), group.outs, { ...inputs, ingress: [rule(CONNECTOR_GROUP)] });
+            assert.deepStrictEqual(rulesOf(), [`in ${CONNECTOR_GROUP}`]);
+        });
+
         it("reads an adopted group's rules as its inline ingress", async () => {
             const { aws } = simulatedAccount();
             const read = await aws.read(RDS_GROUP, urn(T.securityGroup, "data-postgres-sg"));
@@ -115,11 +133,64 @@ describe("simulated AWS account", () => {
                 sourceConfiguration: { ...service.sourceConfiguration, autoDeploymentsEnabled: true },
             });
 
-        it("rolls back an update while the connector subnets have no route to a NAT gateway, leaving the service as it was", async () => {
+        /**
+         * A failed deployment as pulumi-aws reports it: the update succeeds (the provider waits for RUNNING,
+         * which the rolled-back service is), its outputs are the old configuration read back, the account
+         * keeps the old configuration and lists the operation as ROLLBACK_SUCCEEDED.
+         */
+        async function assertRolledBack(file: AccountFile, deploy: () => Promise<{ outs?: Record<string, unknown> }>, reason: RegExp) {
+            const before = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!;
+            const result = await deploy();
+            assert.deepStrictEqual(result.outs, { ...before.outputs, id: SERVICE_ARN });
+            assert.deepStrictEqual(findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs, before.inputs);
+            const operation = latestOperation(file.read(), SERVICE_ARN)!;
+            assert.deepStrictEqual([operation.type, operation.status], ["UPDATE_SERVICE", "ROLLBACK_SUCCEEDED"]);
+            assert.match(operation.reason!, reason);
+        }
+
+        it("deploys on VPC egress with no NAT path at all: App Runner never checks where the instances can reach", async () => {
             const { aws, file } = simulatedAccount();
             const before = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!;
-            await assert.rejects(update(aws, before.inputs), /rolled back: .*ROLLBACK_SUCCEEDED.*subnet-0c3e9b306737c3fb2 routes 0\.0\.0\.0\/0 to igw-/);
-            assert.deepStrictEqual(findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs, before.inputs);
+            await update(aws, before.inputs);
+            assert.strictEqual(latestOperation(file.read(), SERVICE_ARN)!.status, "SUCCEEDED");
+        });
+
+        it("rolls back a deployment whose HTTP health check path the image does not serve, and reports success as the provider does", async () => {
+            const account = recordedAccount();
+            const service = findResource(account, T.appRunnerService, SERVICE_ARN)!.inputs as Record<string, any>;
+            account.images = { [service.sourceConfiguration.imageRepository.imageIdentifier]: { servesPaths: ["/health"] } };
+            const { aws, file } = simulatedAccount(US, account);
+            const wrongPath: Record<string, any> = structuredClone(service);
+            wrongPath.healthCheckConfiguration = { protocol: "HTTP", path: "/healthz" };
+            await assertRolledBack(
+                file,
+                () => aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, wrongPath),
+                /does not answer HTTP \/healthz \(it serves \/health\)/,
+            );
+            wrongPath.healthCheckConfiguration.path = "/health";
+            await aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, wrongPath);
+            assert.strictEqual(latestOperation(file.read(), SERVICE_ARN)!.status, "SUCCEEDED");
+        });
+
+        it("fails a first deployment that cannot start (it ends CREATE_FAILED), and refuses to delete a connector in use", async () => {
+            const { aws, file } = simulatedAccount();
+            const service = structuredClone(findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs) as Record<string, any>;
+            service.serviceName = "second";
+            service.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets = {
+                TOKEN: "arn:aws:secretsmanager:us-east-1:566287346479:secret:missing-AbCdEf",
+            };
+            await assert.rejects(aws.create(urn(T.appRunnerService, "second"), service), /deployment failed .*can't find the specified secret/);
+            const connector = String(service.networkConfiguration.egressConfiguration.vpcConnectorArn);
+            await rejectsWithCode(aws.delete(connector, urn(T.vpcConnector, "egress-connector")), "InvalidStateException");
+        });
+
+        it("refuses an update while an operation is in progress, changing nothing", async () => {
+            const account = recordedAccount();
+            findResource(account, T.appRunnerService, SERVICE_ARN)!.outputs.status = "OPERATION_IN_PROGRESS";
+            const { aws, file } = simulatedAccount(US, account);
+            const before = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!;
+            await rejectsWithCode(update(aws, before.inputs), "InvalidStateException");
+            assert.deepStrictEqual(findResource(file.read(), T.appRunnerService, SERVICE_ARN), before);
         });
 
         it("deploys once both connector subnets route 0.0.0.0/0 to a public NAT gateway in a subnet with an internet gateway", async () => {
@@ -147,7 +218,7 @@ describe("simulated AWS account", () => {
                 DATABASE_URL: "arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL",
             };
             const deploy = () => aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, withSecret);
-            await assert.rejects(deploy(), /AccessDeniedException: .* secretsmanager:GetSecretValue on resource: .*DATABASE_URL-Xy12Ab/);
+            await assertRolledBack(file, deploy, /AccessDeniedException: .* secretsmanager:GetSecretValue on resource: .*DATABASE_URL-Xy12Ab/);
 
             // A grant of the configured string without the suffix matches nothing; `-??????` matches.
             // IAM action names ignore case, resources do not.
@@ -161,13 +232,14 @@ describe("simulated AWS account", () => {
                 role: role.id,
                 policy: grant("arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL"),
             });
-            await assert.rejects(deploy(), /AccessDeniedException/);
+            await assertRolledBack(file, deploy, /AccessDeniedException/);
             await aws.delete(exact.id, urn(T.rolePolicy, "exact"));
             await aws.create(urn(T.rolePolicy, "suffix"), {
                 role: role.id,
                 policy: grant("arn:aws:secretsmanager:us-east-1:566287346479:secret:nerava/prod/DATABASE_URL-??????"),
             });
             await deploy();
+            assert.strictEqual(latestOperation(file.read(), SERVICE_ARN)!.status, "SUCCEEDED");
         });
     });
 
@@ -204,7 +276,10 @@ describe("simulated AWS account", () => {
             withSecret.instanceConfiguration.instanceRoleArn = role.outs.arn as string;
             withSecret.sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentSecrets = { TWILIO_AUTH_TOKEN: stored.id };
             const deploy = () => aws.update(SERVICE_ARN, urn(T.appRunnerService, "app"), service, withSecret);
-            await assert.rejects(deploy(), /can't find the specified secret value for staging label: AWSCURRENT/);
+            const before = findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs;
+            await deploy();
+            assert.deepStrictEqual(findResource(file.read(), T.appRunnerService, SERVICE_ARN)!.inputs, before, "rolled back");
+            assert.match(latestOperation(file.read(), SERVICE_ARN)!.reason!, /can't find the specified secret value for staging label: AWSCURRENT/);
             const version = await aws.create(urn(T.secretVersion, "v"), { secretId: stored.id, secretString: secret("s3cr3t") });
             assert.match(version.id, new RegExp(`^${stored.id}\\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`));
             await deploy();

@@ -81,8 +81,8 @@ describe("rehearse --stages: the walk's order, its counts and its account check"
     });
     it("the report keeps a failure whole: the step on its first line, the error on the next", () => {
         const failure = failed("ecs adopt: pulumi up", { status: 255, stdout: "plain\noutput", stderr: "last line" });
-        const report = stagesReport({ stages: [], account: { worldOpenDatabaseRules: [] }, failure }) as { failure: string };
+        const report = stagesReport({ stages: [], account: { worldOpenDatabaseRules: [], egressProblems: [] }, failure }) as { failure: string };
         assert.strictEqual(report.failure, failure);
-        assert.ok(!("failure" in stagesReport({ stages: [], account: { worldOpenDatabaseRules: [] } })));
+        assert.ok(!("failure" in stagesReport({ stages: [], account: { worldOpenDatabaseRules: [], egressProblems: [] } })));
     });
 });

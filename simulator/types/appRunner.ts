@@ -1,8 +1,7 @@
-import { AccountData, findResource, resourcesOfType } from "../account";
-import { AwsError, DeploymentFailed } from "../awsError";
+import { AccountData, AppRunnerOperation, findResource, resourcesOfType } from "../account";
+import { AwsError, DeploymentFailed, RolledBack } from "../awsError";
 import { arn, asList, Behaviour, CallContext, inventHex, requireExisting } from "../behaviour";
 import { roleAllows, roleExists } from "../iam";
-import { natEgressProblem } from "../network";
 import { findSecret, secretValueProblem } from "../secrets";
 import { T } from "../tokens";
 
@@ -32,19 +31,15 @@ function imageConfigurationOf(inputs: Record<string, any>): Record<string, any> 
 }
 
 /**
- * Why a deployment of this configuration would not become healthy, in the seeds' terms: the service's
- * start-up reaches the internet (Twilio) through the VPC, and reads its secrets with its instance role.
+ * Why a deployment of this configuration would not become healthy. App Runner checks the health
+ * check and starts the instances with their secrets; it never checks where the instances can
+ * reach (VPC egress with no NAT deploys and runs, and only calls to the internet time out), so a
+ * missing NAT path is no deployment failure here either.
  */
 function deploymentProblem(data: AccountData, inputs: Record<string, any>): string | undefined {
     const egress = egressOf(inputs);
-    if (egress.egressType === "VPC") {
-        const connector = findResource(data, T.vpcConnector, String(egress.vpcConnectorArn));
-        if (!connector) return `VPC connector ${String(egress.vpcConnectorArn)} does not exist`;
-        for (const subnet of asList(connector.inputs.subnets)) {
-            const problem = natEgressProblem(data, subnet);
-            if (problem) return `instances could not reach the internet through VPC egress: ${problem}`;
-        }
-    }
+    if (egress.egressType === "VPC" && !findResource(data, T.vpcConnector, String(egress.vpcConnectorArn)))
+        return `VPC connector ${String(egress.vpcConnectorArn)} does not exist`;
     const roleArn = inputs.instanceConfiguration?.instanceRoleArn as string | undefined;
     for (const [name, reference] of Object.entries((imageConfigurationOf(inputs).runtimeEnvironmentSecrets ?? {}) as Record<string, string>)) {
         const secret = findSecret(data, reference);
@@ -56,7 +51,18 @@ function deploymentProblem(data: AccountData, inputs: Record<string, any>): stri
             return `secret ${name}: AccessDeniedException: ${roleArn} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${secret.id}`;
         }
     }
+    const health = inputs.healthCheckConfiguration ?? {};
+    const image = String(inputs.sourceConfiguration?.imageRepository?.imageIdentifier ?? "");
+    const served = data.images?.[image]?.servesPaths;
+    if ((health.protocol ?? "TCP") === "HTTP" && served && !served.includes(health.path ?? "/"))
+        return `health check failed: ${image} does not answer HTTP ${health.path ?? "/"} (it serves ${served.join(", ") || "no path"})`;
     return undefined;
+}
+
+function record(ctx: CallContext, serviceArn: string, type: AppRunnerOperation["type"], status: AppRunnerOperation["status"], reason?: string): string {
+    const id = inventHex(ctx.data, 32);
+    (ctx.data.operations ??= []).push({ serviceArn, id, type, status, ...(reason ? { reason } : {}) });
+    return id;
 }
 
 function requireRoles(ctx: CallContext, inputs: Record<string, any>, operation: string): void {
@@ -71,18 +77,27 @@ export const appRunnerService: Behaviour = {
         requireRoles(ctx, inputs, "CreateService");
         const id = arn(ctx, "apprunner", `service/${inputs.serviceName}/${inventHex(ctx.data, 32)}`);
         const problem = deploymentProblem(ctx.data, inputs);
+        // A first deployment has nothing to roll back to: the service ends CREATE_FAILED, which the provider's wait reports.
         if (problem) throw new DeploymentFailed(`creating App Runner Service (${inputs.serviceName})`, problem);
+        record(ctx, id, "CREATE_SERVICE", "SUCCEEDED");
         return {
             id,
             computed: { arn: id, serviceId: id.slice(-32), serviceUrl: `${inventHex(ctx.data, 10)}.${ctx.region}.awsapprunner.com`, status: "RUNNING" },
         };
     },
     update(ctx, resource, inputs) {
+        // App Runner refuses UpdateService while an operation runs (a deployment takes minutes).
+        if (resource.outputs.status === "OPERATION_IN_PROGRESS")
+            throw new AwsError("AppRunner", "UpdateService", "InvalidStateException", `Service cannot be updated in the current state: OPERATION_IN_PROGRESS.`);
         requireRoles(ctx, inputs, "UpdateService");
         const problem = deploymentProblem(ctx.data, inputs);
-        // App Runner rolls a failed deployment back: the service keeps running its previous configuration.
-        if (problem)
-            throw new DeploymentFailed(`updating App Runner Service (${resource.id})`, `operation ${inventHex(ctx.data, 32)} ROLLBACK_SUCCEEDED: ${problem}`);
+        if (problem) throw new RolledBack(record(ctx, resource.id, "UPDATE_SERVICE", "ROLLBACK_SUCCEEDED", problem), problem);
+        record(ctx, resource.id, "UPDATE_SERVICE", "SUCCEEDED");
         return { status: "RUNNING" };
     },
 };
+
+/** The newest operation App Runner lists for a service, as `verify` and a rehearsal read it. */
+export function latestOperation(data: AccountData, serviceArn: string): AppRunnerOperation | undefined {
+    return (data.operations ?? []).filter((o) => o.serviceArn === serviceArn).at(-1);
+}

@@ -64,7 +64,7 @@ describe("npm run rehearse (the real CLI against the simulated account)", functi
             assert.strictEqual(stage.changes.replace, 0);
             assert.deepStrictEqual(Object.values(stage.secondPreviewChanges), [0, 0, 0, 0, 0]);
         }
-        assert.deepStrictEqual(report.account, { worldOpenDatabaseRules: [] });
+        assert.deepStrictEqual(report.account, { worldOpenDatabaseRules: [], egressProblems: [] });
         assert.match(result.stderr, /^SIMULATION: /);
     });
 });

@@ -6,7 +6,8 @@ import { T } from "../../simulator/tokens";
 import { countChanges, POLICY_PACK_ARGS, StageWalkResult, walkStages } from "../../tools/engine/stageWalk";
 import { EngineSandbox } from "../../tools/engine/sandbox";
 import { runCli } from "../cli";
-import { expectSuccess, prodSandbox, timed } from "./harness";
+import { accountReadyForFirstUp, expectSuccess, prodSandbox, timed } from "./harness";
+import { parse } from "yaml";
 
 const WORLD_OPEN_RULE = "sgr-0c1a2b3c4d5e6f702";
 const NONE = { create: 0, import: 0, update: 0, replace: 0, delete: 0 };
@@ -164,5 +165,29 @@ describe("the stages, by the real engine against the simulated account: egress, 
             JSON.parse(before.state).deployment.resources.map((r: { urn: string }) => r.urn),
             "nothing left the state",
         );
+    });
+});
+
+describe("a rehearsal whose App Runner deployment rolls back, by the real engine against the simulated account", function () {
+    it("fails at the stage that rolled back, naming the operation and its reason, though pulumi up itself succeeded", async () => {
+        // The image serves only /: the committed health check path /health fails App Runner's check at harden.
+        const file = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, any> };
+        const image = file.config["egress-remediation:appRunner"].service.image as string;
+        const account = accountReadyForFirstUp();
+        account.images = { [image]: { servesPaths: ["/"] } };
+        const sandbox = await prodSandbox(account, "committed");
+        try {
+            const walk = await timed("five staged updates, the last rolled back", () => walkStages(sandbox, { stack: "prod", log: () => undefined }));
+            assert.match(
+                walk.failure ?? "",
+                /^appRunner harden: pulumi up succeeded, but App Runner rolled the deployment back, so the service runs its previous configuration: operation [0-9a-f]{32} ROLLBACK_SUCCEEDED \(health check failed: .* does not answer HTTP \/health/,
+            );
+            assert.deepStrictEqual(
+                walk.stages.map((s) => `${s.part} ${s.stage}`),
+                ["appRunner egress", "ecs adopt", "appRunner adopt", "ecs harden"],
+            );
+        } finally {
+            sandbox.dispose();
+        }
     });
 });

@@ -32,7 +32,7 @@ function parseSetting(setting: string): [string, string] {
 export function stagesReport(walk: StageWalkResult): object {
     return {
         stages: walk.stages.map(({ part, stage, changes, secondPreviewChanges }) => ({ part, stage, changes, secondPreviewChanges })),
-        account: { worldOpenDatabaseRules: walk.account.worldOpenDatabaseRules },
+        account: { worldOpenDatabaseRules: walk.account.worldOpenDatabaseRules, egressProblems: walk.account.egressProblems },
         // Whole: its first line names the step, the next ones the error.
         ...(walk.failure ? { failure: walk.failure } : {}),
     };

@@ -1,3 +1,4 @@
+import { KNOWN_GAPS } from "../../simulator/knownGaps";
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
@@ -92,6 +93,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     log(
         "SIMULATION: this runs against a simulated copy of the accounts the incident notes describe (docs/incident.md), not AWS. Nothing in AWS is read or changed.",
     );
+    log(`Where the simulation differs from AWS (docs/simulator.md):\n${KNOWN_GAPS.map((gap) => `  - ${gap}`).join("\n")}`);
     const sandbox = EngineSandbox.create({ cliDir: options.cliDir, account: startingAccount(options.accountFile) });
     const pulumi = (args: readonly string[]) => {
         if (options.signal?.aborted) throw new Error("the rehearsal was interrupted");
@@ -157,7 +159,13 @@ async function rehearseStages(sandbox: EngineSandbox, options: RehearsalOptions)
         log(`REHEARSAL FAILED: after the last stage the account still admits a database port from the internet: ${open.join(", ")}`);
         return { ok: false, sandboxRoot, walk };
     }
-    log(`REHEARSAL PASSED in the simulation: ${walk.stages.length} stage(s), each with a clean second preview; no world-open database rule left.`);
+    if (walk.account.egressProblems.length > 0) {
+        log(`REHEARSAL FAILED: after the last stage App Runner's connector subnets still cannot reach the internet: ${walk.account.egressProblems.join("; ")}`);
+        return { ok: false, sandboxRoot, walk };
+    }
+    log(
+        `REHEARSAL PASSED in the simulation: ${walk.stages.length} stage(s), each with a clean second preview; no world-open database rule left; every connector subnet routes to the internet through a NAT gateway.`,
+    );
     return { ok: true, sandboxRoot, walk };
 }
 

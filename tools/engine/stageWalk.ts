@@ -1,4 +1,5 @@
 import { AccountData } from "../../simulator/account";
+import { natEgressProblem } from "../../simulator/network";
 import { T } from "../../simulator/tokens";
 import { APP_RUNNER_STAGES, ECS_STAGES, Part, PART_VARIABLE, partTargets } from "../../config/stages";
 import { PROJECT } from "../../config/validate";
@@ -23,7 +24,11 @@ export interface StageOutcome {
 
 export interface StageWalkResult {
     readonly stages: StageOutcome[];
-    readonly account: { readonly worldOpenDatabaseRules: string[] };
+    readonly account: {
+        readonly worldOpenDatabaseRules: string[];
+        /** Why an App Runner service's connector subnets cannot reach the internet, one line each; empty when all can. */
+        readonly egressProblems: string[];
+    };
     /** The step that failed, with its output's tail, when one did. */
     readonly failure?: string;
 }
@@ -89,6 +94,22 @@ export function worldOpenDatabaseRules(account: AccountData, ports: readonly num
         .sort();
 }
 
+/** Each App Runner service on VPC egress whose connector subnets cannot reach the internet through a NAT, and why. */
+export function egressProblems(account: AccountData): string[] {
+    return account.resources
+        .filter((r) => r.type === T.appRunnerService)
+        .flatMap((service) => {
+            const egress = (service.inputs.networkConfiguration as { egressConfiguration?: { egressType?: string; vpcConnectorArn?: string } })
+                ?.egressConfiguration;
+            if (egress?.egressType !== "VPC") return [];
+            const connector = account.resources.find((r) => r.type === T.vpcConnector && r.id === egress.vpcConnectorArn);
+            return ((connector?.inputs.subnets ?? []) as string[]).flatMap((subnet) => {
+                const problem = natEgressProblem(account, subnet);
+                return problem ? [`${service.id}: ${problem}`] : [];
+            });
+        });
+}
+
 export interface StageWalkOptions {
     readonly stack: string;
     readonly log: (line: string) => void;
@@ -114,7 +135,7 @@ export async function walkStages(sandbox: EngineSandbox, options: StageWalkOptio
     const unknown = (Object.keys(current) as Part[]).find((part) => !ORDER[part].includes(current[part]!));
     const outcome = (failure?: string): StageWalkResult => ({
         stages,
-        account: { worldOpenDatabaseRules: worldOpenDatabaseRules(sandbox.account()) },
+        account: { worldOpenDatabaseRules: worldOpenDatabaseRules(sandbox.account()), egressProblems: egressProblems(sandbox.account()) },
         ...(failure ? { failure } : {}),
     });
     if (unknown) return outcome(`${PROJECT}:${unknown}.stage is "${current[unknown]}"; it must be one of ${ORDER[unknown].join(", ")}`);
@@ -128,8 +149,17 @@ export async function walkStages(sandbox: EngineSandbox, options: StageWalkOptio
         if (preview.status !== 0) return outcome(failed(`${part} ${stage}: pulumi preview`, preview));
         const { counts, resources } = countChanges(preview.stdout);
         for (const [kind, names] of Object.entries(resources)) log(`${kind} (${names.length}): ${names.join(", ")}`);
+        const operationsBefore = sandbox.account().operations?.length ?? 0;
         const up = await pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...POLICY_PACK_ARGS, ...targets], env);
         if (up.status !== 0) return outcome(failed(`${part} ${stage}: pulumi up`, up));
+        // pulumi-aws reports a rolled-back App Runner deployment as a success (it waits for RUNNING only).
+        const rolledBack = (sandbox.account().operations ?? []).slice(operationsBefore).filter((o) => o.status === "ROLLBACK_SUCCEEDED");
+        if (rolledBack.length > 0)
+            return outcome(
+                `${part} ${stage}: pulumi up succeeded, but App Runner rolled the deployment back, so the service runs its previous configuration: ${rolledBack
+                    .map((o) => `operation ${o.id} ROLLBACK_SUCCEEDED (${o.reason ?? "no reason recorded"})`)
+                    .join("; ")}`,
+            );
         const second = await pulumi(["preview", "--stack", stack, ...POLICY_PACK_ARGS, ...targets, "--json"], env);
         if (second.status !== 0) return outcome(failed(`${part} ${stage}: the second pulumi preview`, second));
         const secondPreviewChanges = countChanges(second.stdout).counts;
