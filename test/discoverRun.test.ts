@@ -59,7 +59,7 @@ describe("discover: bad input is refused in one line before any AWS call", () =>
         assert.strictEqual(run.status, 2);
         assert.strictEqual(
             run.stderr,
-            "error: required option '--stack <name>' not specified\nusage: egress-remediation discover --stack <name> [--write] [--terraform-state <state.json>]\n",
+            "error: required option '-s, --stack <name>' not specified\nusage: egress-remediation discover --stack <name> [--write] [--terraform-state <state.json>]\n",
         );
         assert.strictEqual(run.stdout, "");
     });

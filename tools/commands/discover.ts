@@ -16,7 +16,7 @@ export function discoverCommand(): Command {
                 "diff of Pulumi.<stack>.yaml saying where each value came from. --write applies it, keeping comments and order.",
         )
         .usage("--stack <name> [--write] [--terraform-state <state.json>]")
-        .requiredOption("--stack <name>", "stack whose Pulumi.<name>.yaml to fill in")
+        .requiredOption("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to fill in")
         .option("--write", "apply the diff to the stack file (refused while a check fails)")
         .option("--terraform-state <file>", "Terraform state (format 4): list what this stack adopts that Terraform also manages")
         .addHelpText(

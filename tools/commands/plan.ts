@@ -58,7 +58,7 @@ export function planCommand(): Command {
                 "evaluates every policy of the pack and prices what bills by the hour. No Pulumi CLI, no AWS.",
         )
         .usage("[--stack <name>] [--json] [--out <file>] [--against <plan.json>] [--policy-config <file>]")
-        .addOption(new Option("--stack <name>", "stack whose Pulumi.<name>.yaml to read").default("prod"))
+        .addOption(new Option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to read").default("prod"))
         .option("--json", "print the plan's JSON on stdout instead of the text")
         .option("--out <file>", "also write the plan's JSON to <file> (for --against and `check`)")
         .option("--against <plan.json>", "show what changed since a plan saved with --out, instead of the whole tree")

@@ -95,7 +95,7 @@ export function rehearseCommand(): Command {
                 "accounts the incident notes describe (docs/incident.md; not AWS): preview, up, then a preview that must show no changes, in a throw-away backend.",
         )
         .usage("[--stack <name>] [--stages [--json] [--out <file>]] [--cli <folder>] [--account <file>] [--set <path>=<value>]... [--unset <path>]... [--keep]")
-        .option("--stack <name>", "the stack whose config to rehearse", "prod")
+        .option("-s, --stack <name>", "the stack whose config to rehearse", "prod")
         .option("--cli <folder>", "folder with pulumi and pulumi-language-nodejs (default: the PATH, then `npm run engine:build`'s cache)")
         .option("--account <file>", "start from this simulated account file instead of the recorded one")
         .option("--set <path=value>", "set a config value in the rehearsal only (repeatable)", collect, [])

@@ -52,7 +52,7 @@ export function rollbackCommand(): Command {
         .usage(
             "--stack <name> [--part appRunner|ecs] [--to <version>] [--yes [--write stack-file|revert]] | --stack <name> --state <version> [--yes [--backup-dir <dir>]]",
         )
-        .requiredOption("--stack <name>", "stack to roll back")
+        .requiredOption("-s, --stack <name>", "stack to roll back")
         .option("--to <version>", "update version to return to (default: the newest succeeded one before the current)", parseUpdateVersion)
         .option("--part <name>", "roll back one part (appRunner or ecs) only: its config, a targeted update; the other part is not touched")
         .option("--state <version>", "restore the state checkpoint this update left instead (no cloud change)", parseUpdateVersion)

@@ -51,8 +51,55 @@ export function throwingUsageErrors(program: Command): () => Command | undefined
     return () => failed;
 }
 
+/** Commands of the Pulumi CLI someone may type here: this tool plans offline; the engine changes AWS. */
+const ENGINE_COMMANDS = new Set(["preview", "up", "destroy", "refresh", "import"]);
+
+/**
+ * `npm run plan --stack prod` without `--`: npm takes `--stack` for its own config (and exports it as
+ * `npm_config_stack`), so only `prod` reaches the tool. Names of this tool's options that are not npm's.
+ */
+const OPTIONS_NPM_TAKES = [
+    "stack",
+    "against",
+    "part",
+    "to",
+    "state",
+    "write",
+    "set",
+    "unset",
+    "stages",
+    "terraform-state",
+    "policy-config",
+    "cli",
+    "account",
+    "keep",
+    "backup-dir",
+    "out",
+];
+
+/** The line that explains a usage problem better than commander can, or undefined. */
+export function habitHint(argv: readonly string[], environment: NodeJS.ProcessEnv): string | undefined {
+    if (environment.npm_lifecycle_event) {
+        const taken = OPTIONS_NPM_TAKES.filter((name) => environment[`npm_config_${name.replace(/-/g, "_")}`] !== undefined);
+        if (taken.length > 0) {
+            const flags = taken.map((name) => `--${name}`).join(", ");
+            return `npm took ${flags} for itself: put -- before the tool's options, e.g. npm run ${environment.npm_lifecycle_event} -- ${taken.map((name) => `--${name} …`).join(" ")}`;
+        }
+    }
+    const [first] = argv;
+    if (first && ENGINE_COMMANDS.has(first))
+        return `unknown command '${first}': did you mean \`plan\` (this tool's offline plan) or \`pulumi ${first}\` (the Pulumi CLI; see docs/stages.md for the targets and policy pack it needs)?`;
+    return undefined;
+}
+
 /** Runs the program; every error ends as one line on stderr (usage errors add the usage) and an exit code. */
 export async function run(program: Command, argv: readonly string[]): Promise<void> {
+    const hint = habitHint(argv, process.env);
+    if (hint) {
+        process.stderr.write(`${hint}\n`);
+        process.exitCode = 2;
+        return;
+    }
     const failedCommand = throwingUsageErrors(program);
     try {
         await program.parseAsync(argv, { from: "user" });

@@ -90,6 +90,8 @@ function printable(char: string): string {
 /** Parses JSON text with every failure turned into a one-line reason (see describeSyntaxError). */
 export function parseJsonText(text: string): unknown {
     if (text.trim() === "") throw new JsonFileError("is empty (or only whitespace); expected a JSON document");
+    if (/^\s*> \S+@\S+ /.test(text))
+        throw new JsonFileError("starts with npm's banner (`> package@version script`), not JSON: write the JSON with --out <file>, or run npm run --silent");
     if (nestingDepth(text) > MAX_DEPTH) throw new JsonFileError(`nests arrays or objects deeper than ${MAX_DEPTH} levels; no Pulumi document does`);
     try {
         return JSON.parse(text);

@@ -45,6 +45,12 @@ function withoutSecrets(value: unknown): { value: unknown; secret: boolean } {
 
 /** Pulumi.yaml defaults (`config: key: { default }`) overlaid by Pulumi.<stack>.yaml. */
 export function readStackFile(stack: string, root = projectRoot()): StackFile {
+    const asFile = /^(?:.*\/)?Pulumi\.([^/]+)\.yaml$/.exec(stack);
+    if (asFile) throw new StackFileError(`--stack takes the stack's name, not its file: --stack ${asFile[1]} reads Pulumi.${asFile[1]}.yaml`);
+    if (stack.includes("/"))
+        throw new StackFileError(
+            `--stack takes the stack's own name (the last part of ${JSON.stringify(stack)}, e.g. ${stack.split("/").pop()}): this tool reads Pulumi.<name>.yaml`,
+        );
     if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new StackFileError(`--stack must be a stack name (letters, digits, _ . -); got ${JSON.stringify(stack)}`);
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
