@@ -2,7 +2,7 @@ import { Exemption, exemptionInForce } from "../../policies/lib/exemptions";
 import Table from "cli-table3";
 import { PROJECT } from "../../config/validate";
 import { policies } from "../../policies/all";
-import { preparePolicies, PackConfig } from "./evaluatePolicies";
+import { mandatoryCount, mandatoryNotEvaluatedOnSecrets, preparePolicies, PackConfig } from "./evaluatePolicies";
 import { Change } from "./diffPlans";
 import { Plan, PlanResource } from "./planDocument";
 import { alignColumns, displayType } from "./previewLayout";
@@ -187,7 +187,21 @@ export function renderPlan(plan: Plan, packConfig: PackConfig, against?: { file:
         ...adoptedSection(resources),
         "",
         ...unconfirmedLines(plan),
+        "",
+        verdictLine(plan),
     ].join("\n");
+}
+
+/** The plan's last line: what `pulumi up` would do with it, as the exit code says (1, 3 or 0). */
+export function verdictLine(plan: Pick<Plan, "evaluation" | "unconfirmed">): string {
+    const mandatory = mandatoryCount(plan.evaluation);
+    if (mandatory > 0)
+        return `Plan blocked: ${mandatory} mandatory policy violation(s) (listed under Policies above); \`pulumi up\` would fail the same way. Exit 1.`;
+    if (mandatoryNotEvaluatedOnSecrets(plan.evaluation) > 0)
+        return "Plan not judged: a mandatory policy met a secret it cannot read offline; judge it with `pulumi preview --policy-pack policies`. Exit 3.";
+    if (plan.unconfirmed.length > 0)
+        return `Plan passes the policies; \`pulumi up\` still refuses until the ${plan.unconfirmed.length} unconfirmed value(s) above are settled.`;
+    return "Plan passes the policies, and every value the current stages read is confirmed.";
 }
 
 function adoptedSection(resources: readonly PlanResource[]): string[] {
