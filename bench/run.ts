@@ -73,20 +73,6 @@ function main(): void {
         `  egress-remediation-guard, all ${policies.length} policies, 30% bad choices: ${fmt(worst.perSecond)} resources/s (${worst.violations} violations)`,
     );
 
-    // awsguard has no security-group ingress rule; its one policy matching ours is rds-instance-public-access.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const awsguard = require("@pulumi/awsguard/database") as { rdsInstancePublicAccess: Policies[number] };
-    const theirs = throughput(resources, [awsguard.rdsInstancePublicAccess]);
-    const mine = throughput(
-        resources,
-        policies.filter((p) => p.name === "rds-not-publicly-accessible"),
-    );
-    console.log(`  rds-not-publicly-accessible (ours):        ${fmt(mine.perSecond)} resources/s (${mine.violations} violations)`);
-    console.log(`  rds-instance-public-access (@pulumi/awsguard 0.3.1): ${fmt(theirs.perSecond)} resources/s (${theirs.violations} violations)`);
-    console.log(
-        `  ratio ours/awsguard on the matching policy: ${(mine.perSecond / theirs.perSecond).toFixed(2)}x; whole pack vs awsguard's one policy: ${(ours.perSecond / theirs.perSecond).toFixed(2)}x`,
-    );
-
     console.log(
         `parseCpu + parseMemory, 3 hostile inputs of 80,000+ characters: ${parseMilliseconds(80_000).toFixed(2)} ms (320,000: ${parseMilliseconds(320_000).toFixed(2)} ms)  target < 50 ms (the old patterns: 18 s)`,
     );
