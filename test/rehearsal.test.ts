@@ -130,9 +130,12 @@ describe("rehearsal", () => {
 });
 
 describe("engine sandbox", () => {
-    it("puts the simulated provider first on the PATH and hides every AWS credential of the caller", () => {
+    it("puts the simulated provider first on the PATH and hides every AWS credential and Pulumi setting of the caller", () => {
         const saved = process.env.AWS_ACCESS_KEY_ID;
+        const savedPulumi = { PULUMI_ACCESS_TOKEN: process.env.PULUMI_ACCESS_TOKEN, PULUMI_CONFIG_PASSPHRASE_FILE: process.env.PULUMI_CONFIG_PASSPHRASE_FILE };
         process.env.AWS_ACCESS_KEY_ID = "AKIA-CALLER-CANARY";
+        // A Pulumi Cloud token would let the rehearsal's CLI reach the caller's organisation; a passphrase file would win over the sandbox's own.
+        Object.assign(process.env, { PULUMI_ACCESS_TOKEN: "pul-CALLER-CANARY", PULUMI_CONFIG_PASSPHRASE_FILE: "/caller/passphrase" });
         const cliDir = fakeEngine(path.join(rehearsalDir(), "cli"));
         const first = EngineSandbox.create({ cliDir, account: recordedAccount(), projectDir: tempProject() });
         const second = EngineSandbox.create({ cliDir, account: recordedAccount(), projectDir: tempProject() });
@@ -141,6 +144,8 @@ describe("engine sandbox", () => {
             assert.strictEqual(path.basename(path.dirname(dirs[0])), "simulator");
             assert.strictEqual(dirs[1], cliDir);
             assert.strictEqual(first.env.AWS_ACCESS_KEY_ID, undefined);
+            assert.deepStrictEqual([first.env.PULUMI_ACCESS_TOKEN, first.env.PULUMI_CONFIG_PASSPHRASE_FILE], [undefined, undefined]);
+            assert.ok(!JSON.stringify(first.env).includes("CALLER-CANARY"));
             assert.deepStrictEqual(
                 [first.env.AWS_SHARED_CREDENTIALS_FILE, first.env.AWS_CONFIG_FILE, first.env.AWS_EC2_METADATA_DISABLED],
                 ["/dev/null", "/dev/null", "true"],
@@ -150,6 +155,10 @@ describe("engine sandbox", () => {
         } finally {
             if (saved === undefined) delete process.env.AWS_ACCESS_KEY_ID;
             else process.env.AWS_ACCESS_KEY_ID = saved;
+            for (const [key, value] of Object.entries(savedPulumi)) {
+                if (value === undefined) delete process.env[key];
+                else process.env[key] = value;
+            }
             first.dispose();
             second.dispose();
         }
