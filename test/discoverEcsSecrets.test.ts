@@ -178,7 +178,7 @@ describe("discover: a live command with a secret-looking argument is never copie
 
     it("does not print a command the stack file already holds when it looks secret", () => {
         const text = report({
-            discovery: { changes: [], checks: [], facts: [], secretsToCreate: [], confirmed: [] },
+            discovery: { changes: [], checks: [], facts: [], secretsToCreate: [], confirmed: [], open: [] },
             applied: [{ part: "ecs", path: ["api", "command"], before: ["app", "--token", CANARY], value: ["app"], source: "test" }],
             dropped: [],
             before: "",

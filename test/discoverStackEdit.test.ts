@@ -42,6 +42,43 @@ describe("discover: editing the stack file", () => {
         assert.match(text, /# discover: from ec2:DescribeSecurityGroupRules sg-1\n {6}postgresIngressRuleIds:\n {8}connector: sgr-0123456789abcdef0\n/);
     });
 
+    it("edits a map in place: kept keys keep order, quoting and comments; a dropped key's comment moves to the next key", () => {
+        const text = [
+            "config:",
+            "  egress-remediation:ecs:",
+            "    api:",
+            "      env:",
+            '        B: "2"',
+            "        # about A",
+            "        A: one",
+            "        # about GONE",
+            "        GONE: x",
+            "        # about C",
+            "        C: three",
+            "",
+        ].join("\n");
+        const doc = parseStackText(text, "Pulumi.prod.yaml");
+        applyChanges(doc, [{ part: "ecs", path: ["api", "env"], value: { A: "uno", B: "2", C: "three", D: "four" }, source: "live" }]);
+        assert.strictEqual(
+            render(doc),
+            [
+                "config:",
+                "  egress-remediation:ecs:",
+                "    api:",
+                "      # discover: from live",
+                "      env:",
+                '        B: "2"',
+                "        # about A",
+                "        A: uno",
+                "        # about GONE",
+                "        # about C",
+                "        C: three",
+                "        D: four",
+                "",
+            ].join("\n"),
+        );
+    });
+
     it("keeps every other line of the file byte for byte", () => {
         const doc = parseStackText(PROD, "Pulumi.prod.yaml");
         applyChanges(doc, CHANGES);

@@ -60,12 +60,12 @@ describe("discover: Terraform state hand-over", () => {
         assert.deepStrictEqual(
             overlaps.map((o) => o.command),
             [
-                "terraform state rm aws_ecs_service.api",
-                "terraform state rm aws_cloudwatch_log_group.api",
-                "terraform state rm aws_security_group.rds",
-                "terraform state rm aws_security_group_rule.rds_world",
-                "terraform state rm aws_elasticache_replication_group.redis",
-                "terraform state rm module.ecs.aws_ecs_task_definition.api",
+                "terraform state rm 'aws_ecs_service.api'",
+                "terraform state rm 'aws_cloudwatch_log_group.api'",
+                "terraform state rm 'aws_security_group.rds'",
+                "terraform state rm 'aws_security_group_rule.rds_world'",
+                "terraform state rm 'aws_elasticache_replication_group.redis'",
+                "terraform state rm 'module.ecs.aws_ecs_task_definition.api'",
             ],
         );
         // The worker is only managed twice once the stack adopts it.
@@ -74,6 +74,47 @@ describe("discover: Terraform state hand-over", () => {
             prodConfig((c) => (c["egress-remediation:ecs"].adopt.workerService = true)),
         );
         assert.ok(adoptingWorker.some((o) => o.command === `terraform state rm 'aws_ecs_service.svc["worker"]'`));
+    });
+
+    it("finds the adopted egress and world-open rules under the types Terraform manages them as, and quotes [0] for zsh", () => {
+        const config = prodConfig((c) => {
+            const adopt = c["egress-remediation:appRunner"].adopt;
+            adopt.connectorEgressRuleId = "sgr-0e9e0e9e0e9e0e9e0";
+            adopt.postgresWorldOpenRuleId = "sgr-0a0a0a0a0a0a0a0a0";
+        });
+        const resources = stateResources(
+            state([
+                managed(
+                    "aws_vpc_security_group_egress_rule",
+                    "connector_all",
+                    {},
+                    { instances: [{ index_key: 0, attributes: { id: "sgr-0e9e0e9e0e9e0e9e0", security_group_rule_id: "sgr-0e9e0e9e0e9e0e9e0" } }] },
+                ),
+                // The same id as an ingress rule type would be Terraform describing another rule: not this one.
+                managed("aws_vpc_security_group_ingress_rule", "not_egress", { id: "sgr-0e9e0e9e0e9e0e9e0" }),
+                managed("aws_vpc_security_group_ingress_rule", "world", { id: "sgr-0a0a0a0a0a0a0a0a0" }),
+                managed("aws_security_group_rule", "connector_egress", {
+                    security_group_id: "sg-00bc5ec63287eacdd",
+                    type: "egress",
+                    protocol: "-1",
+                    cidr_blocks: ["0.0.0.0/0"],
+                }),
+                managed("aws_security_group_rule", "connector_https", {
+                    security_group_id: "sg-00bc5ec63287eacdd",
+                    type: "egress",
+                    protocol: "tcp",
+                    cidr_blocks: ["0.0.0.0/0"],
+                }),
+            ]),
+        );
+        assert.deepStrictEqual(
+            terraformOverlaps(resources, config).map((o) => o.command),
+            [
+                "terraform state rm 'aws_vpc_security_group_egress_rule.connector_all[0]'",
+                "terraform state rm 'aws_vpc_security_group_ingress_rule.world'",
+                "terraform state rm 'aws_security_group_rule.connector_egress'",
+            ],
+        );
     });
 
     it("refuses anything but a format-4 state, saying what it got", () => {

@@ -22,6 +22,7 @@ interface Run {
 }
 
 const STACK_FILE = "Pulumi.prod.yaml";
+const ENV_COMMENT = "        # Twilio Verify sends the OTP codes; the team switches providers here.";
 
 describe("discover against moto, seeded with the seeds' two accounts", function () {
     let moto: Moto;
@@ -138,7 +139,13 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             const secrets = await secretsClient();
             redisArn = (await secrets.send(new CreateSecretCommand({ Name: "nerava/prod/REDIS_URL", SecretString: "redis://nerava-redis:6379/0" }))).ARN!;
             databaseArn = (await secrets.send(new DescribeSecretCommand({ SecretId: "nerava/prod/DATABASE_URL" }))).ARN!;
-            dir = projectDir(world);
+            // A team's comment inside the env map, and its keys in an order of their own.
+            dir = projectDir(world, (t) =>
+                t.replace(
+                    '        ENV: prod\n        OTP_PROVIDER: twilio_verify\n        SKIP_STARTUP_VALIDATION: "true"\n',
+                    `        SKIP_STARTUP_VALIDATION: "true"\n${ENV_COMMENT}\n        OTP_PROVIDER: twilio_verify\n        ENV: prod\n`,
+                ),
+            );
             original = stackText(dir);
             written = await discover(dir, { write: true });
         });
@@ -162,7 +169,20 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             assert.match(ar.adopt.connectorEgressRuleId, /^sgr-[0-9a-f]+$/);
             assert.strictEqual(ecs.api.containerName, "sandbox-broker-api");
             assert.strictEqual(ecs.api.taskRoleArn, `arn:aws:iam::${ECS_ACCOUNT}:role/sandbox-broker-task`);
-            assert.strictEqual(config["egress-remediation:unverified"], undefined, "every unverified entry was confirmed and dropped");
+            // Every entry was confirmed and dropped, except the two whose live variables were left out.
+            assert.deepStrictEqual(
+                config["egress-remediation:unverified"].map((e: { key: string; reason: string }) => [e.key, e.reason]),
+                [
+                    [
+                        "appRunner.service.env",
+                        `discover left out the live variable(s) ${[...SECRET_LOOKING].sort().join(", ")}, which look secret: create a Secrets Manager secret for each, list it under appRunner.service.secrets, then run discover again`,
+                    ],
+                    [
+                        "ecs.api.env",
+                        "discover left out the live variable(s) SENTRY_DSN, which look secret: store each in Secrets Manager, list its ARN under ecs.api.secrets, then run discover again",
+                    ],
+                ],
+            );
             assert.strictEqual(ecs.vpcId, world.ecs.vpcId);
             assert.deepStrictEqual(ecs.subnetIds, world.ecs.subnetIds);
             assert.strictEqual(ecs.api.image, `${ECS_ACCOUNT}.dkr.ecr.eu-central-1.amazonaws.com/sandbox-broker-api@${world.ecs.imageDigest}`);
@@ -189,6 +209,16 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             assert.ok(!(written.out + written.err).includes(DATABASE_PASSWORD));
         });
 
+        it("notes the ECS API's secret-looking variable under ecs.api.secrets in the file too, not only in the report", () => {
+            const text = stackText(dir);
+            const ecsPart = text.slice(text.indexOf("  egress-remediation:ecs:"), text.indexOf("  egress-remediation:unverified:"));
+            assert.match(
+                ecsPart,
+                /\n {6}# discover: not copied \(they look secret\): SENTRY_DSN; create a Secrets Manager secret for each and add NAME: <its full ARN> here\n {6}secrets:/,
+            );
+            assert.deepStrictEqual(Object.keys(parse(text).config["egress-remediation:ecs"].api.env), ["LOG_LEVEL", "POOL_SIZE"]);
+        });
+
         it("keeps every comment and the order of every key that was there", () => {
             const text = stackText(dir);
             const comments = original.split("\n").filter((l) => l.trim().startsWith("#"));
@@ -203,13 +233,23 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             }
         });
 
+        it("edits the env map in place: the comment inside it stays above its key, the keys there keep their order", () => {
+            const text = stackText(dir);
+            assert.ok(text.includes(`        SKIP_STARTUP_VALIDATION: "true"\n${ENV_COMMENT}\n        OTP_PROVIDER: twilio_verify\n        ENV: prod\n`), text);
+            const env = Object.keys(parse(text).config["egress-remediation:appRunner"].service.env);
+            assert.deepStrictEqual(env.slice(0, 3), ["SKIP_STARTUP_VALIDATION", "OTP_PROVIDER", "ENV"]);
+        });
+
         it("leaves a file the program's own validation accepts", () => {
             const { config } = readStackFile("prod", dir);
             const raw = projectConfigFrom(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
             const result = validateStackConfig(raw);
             assert.ok(result.ok, result.ok ? "" : result.problems.join("\n"));
-            // Nothing is left that would make `pulumi up` refuse to run.
-            assert.deepStrictEqual(unconfirmedValues(result.config), []);
+            // Only the variables left out still make `pulumi up` refuse.
+            assert.deepStrictEqual(
+                unconfirmedValues(result.config).map((u) => u.key),
+                ["appRunner.service.env", "ecs.api.env"],
+            );
         });
 
         it("finds nothing to change on a second run", async () => {
@@ -223,18 +263,45 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
 
         it("lists what Terraform also manages among what the stack now adopts, with the state rm commands", async () => {
             const state = path.join(dir, "terraform.tfstate");
-            fs.writeFileSync(state, JSON.stringify(terraformState()));
+            const egressRuleId = parse(stackText(dir)).config["egress-remediation:appRunner"].adopt.connectorEgressRuleId;
+            fs.writeFileSync(state, JSON.stringify(terraformState(egressRuleId)));
             const run = await discover(dir, { terraformState: state });
             assert.strictEqual(run.code, 0, run.out + run.err);
             const commands = run.out.split("\n").filter((l) => l.trim().startsWith("terraform state rm"));
             assert.deepStrictEqual(
                 commands.map((l) => l.trim()),
                 [
-                    "terraform state rm aws_ecs_service.api",
+                    // Quoted for any POSIX shell: zsh takes [0] for a glob and refuses the unquoted command.
+                    "terraform state rm 'aws_ecs_service.api[0]'",
                     `terraform state rm 'module.worker.aws_ecs_service.this["worker"]'`,
-                    "terraform state rm aws_cloudwatch_log_group.api",
+                    "terraform state rm 'aws_cloudwatch_log_group.api'",
+                    "terraform state rm 'aws_vpc_security_group_egress_rule.connector_all'",
                 ],
             );
+            assert.ok(run.out.includes(`  - connector egress rule ${egressRuleId}: aws_vpc_security_group_egress_rule.connector_all\n`), run.out);
+        });
+
+        it("drops the env entries once every secret-looking variable is a secret the stack lists", async () => {
+            const secrets = await secretsClient();
+            const lines: string[] = [];
+            for (const name of SECRET_LOOKING) {
+                await secrets.send(new CreateSecretCommand({ Name: `nerava/prod/${name}`, SecretString: "x" }));
+                lines.push(`        ${name}: nerava/prod/${name}\n`);
+            }
+            const ecsSecrets = new SecretsManagerClient({
+                endpoint: moto.endpoint,
+                region: "eu-central-1",
+                credentials: await credentialsIn(moto.endpoint, ECS_ACCOUNT),
+            });
+            const sentryArn = (await ecsSecrets.send(new CreateSecretCommand({ Name: "sandbox-broker/SENTRY_DSN", SecretString: "x" }))).ARN!;
+            const text = stackText(dir)
+                .replace("        REDIS_URL: nerava/prod/REDIS_URL\n", `        REDIS_URL: nerava/prod/REDIS_URL\n${lines.join("")}`)
+                .replace(/\n {6}secrets: \{\}\n/, `\n      secrets:\n        SENTRY_DSN: ${sentryArn}\n`);
+            fs.writeFileSync(path.join(dir, STACK_FILE), text);
+            const run = await discover(dir, { write: true });
+            assert.strictEqual(run.code, 0, run.out + run.err);
+            assert.match(run.out, /Confirmed, so dropped from egress-remediation:unverified: appRunner\.service\.env, ecs\.api\.env\n/);
+            assert.strictEqual(parse(stackText(dir)).config["egress-remediation:unverified"], undefined);
         });
     });
 
@@ -388,6 +455,7 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
                             secrets: [
                                 { name: "DB_PASSWORD", valueFrom: dbPasswordArn },
                                 { name: "SIGNING_KEY", valueFrom: "/leaky/signing-key" },
+                                { name: "DB_USER", valueFrom: `${dbPasswordArn}:username::` },
                             ],
                         },
                     ],
@@ -453,6 +521,27 @@ describe("discover against moto, seeded with the seeds' two accounts", function 
             assert.ok(!stackText(dir).includes(DATABASE_PASSWORD));
         });
 
+        it("keeps an unverified entry for each value it could not copy, naming what is missing and how to see it", () => {
+            const unverified = parse(stackText(dir)).config["egress-remediation:unverified"];
+            const entry = (key: string) => unverified.find((e: { key: string }) => e.key === key);
+            assert.deepStrictEqual(entry("ecs.api.secrets"), {
+                key: "ecs.api.secrets",
+                reason: "discover could not copy the live secret(s) DB_USER (a JSON key or version of a secret); store each as its own secret, list it here, then run discover again",
+                confirm:
+                    "aws ecs describe-task-definition --region eu-central-1 --profile okta-sso --task-definition leaky-broker:1 --query 'taskDefinition.containerDefinitions[?name==`leaky-broker-api`].secrets[].name'",
+            });
+            assert.match(
+                entry("ecs.api.command").reason,
+                /^discover did not copy the live command: command\[2\] \(a NAME=value part where its name contains TOKEN\) looks secret/,
+            );
+            const kept = run.out.split("Kept in egress-remediation:unverified, with what is still missing:\n")[1]?.split("\n\n")[0] ?? "";
+            assert.deepStrictEqual(
+                kept.split("\n").map((l) => l.split(":")[0]),
+                ["  - appRunner.service.env", "  - ecs.api.command", "  - ecs.api.secrets"],
+            );
+            assert.ok(!stackText(dir).includes(DATABASE_PASSWORD));
+        });
+
         it("leaves a file the program's own validation accepts, the secretValues reference included", () => {
             const { config, secretKeys } = readStackFile("prod", dir);
             const raw = projectConfigFrom(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
@@ -469,7 +558,7 @@ function projectDirText(world: SeededWorld): string {
 }
 
 /** A Terraform state (format 4) as the seeds' team would have it: the ECS services and more. */
-function terraformState() {
+function terraformState(connectorEgressRuleId: string) {
     const cluster = `arn:aws:ecs:eu-central-1:${ECS_ACCOUNT}:cluster/sandbox-broker-cluster`;
     return {
         version: 4,
@@ -483,7 +572,7 @@ function terraformState() {
                 type: "aws_ecs_service",
                 name: "api",
                 provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-                instances: [{ attributes: { name: "sandbox-broker", cluster } }],
+                instances: [{ index_key: 0, attributes: { name: "sandbox-broker", cluster } }],
             },
             {
                 module: "module.worker",
@@ -499,6 +588,12 @@ function terraformState() {
                 type: "aws_cloudwatch_log_group",
                 name: "api",
                 instances: [{ attributes: { id: "/ecs/sandbox-broker-api", name: "/ecs/sandbox-broker-api" } }],
+            },
+            {
+                mode: "managed",
+                type: "aws_vpc_security_group_egress_rule",
+                name: "connector_all",
+                instances: [{ attributes: { id: connectorEgressRuleId, security_group_rule_id: connectorEgressRuleId } }],
             },
             { mode: "managed", type: "aws_ecs_cluster", name: "main", instances: [{ attributes: { name: "sandbox-broker-cluster" } }] },
             { mode: "managed", type: "aws_s3_bucket", name: "artifacts", instances: [{ attributes: { id: "sandbox-broker-artifacts" } }] },

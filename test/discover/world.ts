@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
-import { AppRunnerClient, DescribeServiceCommand, ListOperationsCommand, ListServicesCommand, ListVpcConnectorsCommand } from "@aws-sdk/client-apprunner";
+import {
+    AppRunnerClient,
+    DescribeServiceCommand,
+    ListOperationsCommand,
+    ListServicesCommand,
+    ListVpcConnectorsCommand,
+    VpcConnector,
+} from "@aws-sdk/client-apprunner";
 import { tempDir } from "../tempDirs";
 import { APP_RUNNER_ACCOUNT, credentialsIn, DATABASE_PASSWORD, ECS_ACCOUNT, SeededWorld } from "./seedAccounts";
 
@@ -60,22 +67,34 @@ export function projectDir(world: SeededWorld, edit: (text: string) => string = 
     return dir;
 }
 
+/** What the mocked App Runner account holds, where a test needs other than the seeds. */
+export interface AppRunnerOptions {
+    readonly operationStatus?: string;
+    readonly serviceArn?: string;
+    /** The connectors ListVpcConnectors returns. @default the seeds' one revision */
+    readonly connectors?: VpcConnector[];
+    /** The connector the service's egress uses. @default CONNECTOR_ARN */
+    readonly egressConnectorArn?: string;
+}
+
+/** The seeds' connector, revision 1, in the seeded subnets and group. */
+export function seededConnector(world: SeededWorld, fields: Partial<VpcConnector> = {}): VpcConnector {
+    return {
+        VpcConnectorName: "nerava-vpc-connector",
+        VpcConnectorArn: CONNECTOR_ARN,
+        VpcConnectorRevision: 1,
+        Subnets: [...world.appRunner.connectorSubnetIds],
+        SecurityGroups: [world.appRunner.connectorSgId],
+        Status: "ACTIVE",
+        ...fields,
+    };
+}
+
 /** App Runner is not served by moto: its four read calls answer from the seeds through aws-sdk-client-mock. */
-export function mockAppRunner(world: SeededWorld, options: { operationStatus?: string; serviceArn?: string } = {}) {
+export function mockAppRunner(world: SeededWorld, options: AppRunnerOptions = {}) {
     const mock = mockClient(AppRunnerClient);
     const serviceArn = options.serviceArn ?? SERVICE_ARN;
-    mock.on(ListVpcConnectorsCommand).resolves({
-        VpcConnectors: [
-            {
-                VpcConnectorName: "nerava-vpc-connector",
-                VpcConnectorArn: CONNECTOR_ARN,
-                VpcConnectorRevision: 1,
-                Subnets: [...world.appRunner.connectorSubnetIds],
-                SecurityGroups: [world.appRunner.connectorSgId],
-                Status: "ACTIVE",
-            },
-        ],
-    });
+    mock.on(ListVpcConnectorsCommand).resolves({ VpcConnectors: options.connectors ?? [seededConnector(world)] });
     mock.on(ListServicesCommand).resolves({
         ServiceSummaryList: [{ ServiceName: "nerava-backend", ServiceArn: serviceArn, ServiceId: serviceArn.split("/").pop(), Status: "RUNNING" } as never],
     });
@@ -91,7 +110,7 @@ export function mockAppRunner(world: SeededWorld, options: { operationStatus?: s
                     ImageConfiguration: { Port: "8000", RuntimeEnvironmentVariables: LIVE_ENV },
                 },
             },
-            NetworkConfiguration: { EgressConfiguration: { EgressType: "VPC", VpcConnectorArn: CONNECTOR_ARN } },
+            NetworkConfiguration: { EgressConfiguration: { EgressType: "VPC", VpcConnectorArn: options.egressConnectorArn ?? CONNECTOR_ARN } },
         } as never,
     });
     mock.on(ListOperationsCommand).resolves({

@@ -33,7 +33,7 @@ async function allServices(session: AccountSession, client: AppRunnerClient): Pr
     return found;
 }
 
-async function activeConnector(session: AccountSession, client: AppRunnerClient, name: string): Promise<VpcConnector | undefined> {
+async function activeConnectors(session: AccountSession, client: AppRunnerClient, name: string): Promise<VpcConnector[]> {
     const found: VpcConnector[] = [];
     let token: string | undefined;
     do {
@@ -41,7 +41,24 @@ async function activeConnector(session: AccountSession, client: AppRunnerClient,
         found.push(...(page?.VpcConnectors ?? []).filter((c) => c.VpcConnectorName === name && c.Status === "ACTIVE"));
         token = page?.NextToken;
     } while (token);
-    return found.sort((a, b) => (b.VpcConnectorRevision ?? 0) - (a.VpcConnectorRevision ?? 0))[0];
+    return found.sort((a, b) => (a.VpcConnectorRevision ?? 0) - (b.VpcConnectorRevision ?? 0));
+}
+
+/**
+ * The connector revision to adopt: the one the service's egress uses. The API lets revisions of
+ * one name be ACTIVE side by side (AWS's VpcConnector reference; it says App Runner supports one
+ * per name "at this time"), so the highest is not necessarily the one running. A lone revision
+ * is taken when the service uses none of them; several are refused.
+ */
+export function connectorInUse(active: readonly VpcConnector[], serviceConnectorArn: string | undefined): { connector: VpcConnector } | { problem: string } {
+    const used = active.find((c) => c.VpcConnectorArn === serviceConnectorArn);
+    if (used) return { connector: used };
+    if (active.length === 1) return { connector: active[0] };
+    if (active.length === 0) return { problem: "no ACTIVE connector of that name" };
+    const revisions = active.map((c) => `revision ${c.VpcConnectorRevision} ${c.VpcConnectorArn}`).join(", ");
+    return {
+        problem: `${active.length} ACTIVE revisions (${revisions}) and the service's egress uses none of them, so discover cannot tell which to adopt; set appRunner.adopt.connectorArn by hand`,
+    };
 }
 
 /**
@@ -54,14 +71,22 @@ export async function discoverAppRunner(session: AccountSession, config: AppRunn
     const client = new AppRunnerClient(session.clientConfig);
     const live: { connectorSubnetIds?: string[]; connectorSecurityGroupId?: string; env: Record<string, string> } = { env: {} };
 
-    const connector = await activeConnector(session, client, config.connectorName);
+    const summary = (await allServices(session, client)).find((s) => s.ServiceName === config.service.name);
+    const arn = summary?.ServiceArn;
+    const described = arn ? await call(session, "apprunner:DescribeService", () => client.send(new DescribeServiceCommand({ ServiceArn: arn }))) : undefined;
+    const service = described?.Service;
+    const egress = service?.NetworkConfiguration?.EgressConfiguration;
+
+    const chosen = connectorInUse(await activeConnectors(session, client, config.connectorName), egress?.VpcConnectorArn);
+    const connector = "connector" in chosen ? chosen.connector : undefined;
     if (!connector?.VpcConnectorArn) {
         d.checks.push({
             level: "fail",
-            message: `App Runner VPC connector ${config.connectorName} (appRunner.connectorName): no ACTIVE connector of that name`,
+            message: `App Runner VPC connector ${config.connectorName} (appRunner.connectorName): ${"problem" in chosen ? chosen.problem : "no ARN"}`,
         });
     } else {
-        const source = `apprunner:ListVpcConnectors ${config.connectorName} revision ${connector.VpcConnectorRevision}`;
+        const how = connector.VpcConnectorArn === egress?.VpcConnectorArn ? `, which ${config.service.name} uses` : "";
+        const source = `apprunner:ListVpcConnectors ${config.connectorName} revision ${connector.VpcConnectorRevision}${how}`;
         d.changes.push({ part: "appRunner", path: ["adopt", "connectorArn"], value: connector.VpcConnectorArn, source });
         live.connectorSubnetIds = connector.Subnets ?? [];
         d.changes.push({ part: "appRunner", path: ["network", "connectorSubnetIds"], value: live.connectorSubnetIds, source });
@@ -77,15 +102,11 @@ export async function discoverAppRunner(session: AccountSession, config: AppRunn
         }
     }
 
-    const summary = (await allServices(session, client)).find((s) => s.ServiceName === config.service.name);
-    if (!summary?.ServiceArn) {
+    if (!arn) {
         d.checks.push({ level: "fail", message: `App Runner service ${config.service.name} (appRunner.service.name): not found` });
         return { discovery: d, live };
     }
-    const arn = summary.ServiceArn;
     d.changes.push({ part: "appRunner", path: ["adopt", "serviceArn"], value: arn, source: `apprunner:ListServices ${config.service.name}` });
-    const described = await call(session, "apprunner:DescribeService", () => client.send(new DescribeServiceCommand({ ServiceArn: arn })));
-    const service = described?.Service;
     const operations = await call(session, "apprunner:ListOperations", () => client.send(new ListOperationsCommand({ ServiceArn: arn, MaxResults: 5 })));
     const busy = (operations?.OperationSummaryList ?? []).find((o) => o.Status && BUSY_OPERATION.has(o.Status));
     if (service?.Status === "OPERATION_IN_PROGRESS" || busy) {
@@ -94,7 +115,6 @@ export async function discoverAppRunner(session: AccountSession, config: AppRunn
     } else {
         d.checks.push({ level: "ok", message: `App Runner ${config.service.name} is ${service?.Status ?? "in an unknown state"}, no operation running` });
     }
-    const egress = service?.NetworkConfiguration?.EgressConfiguration;
     if (egress?.EgressType !== "VPC" || (connector?.VpcConnectorArn && egress.VpcConnectorArn !== connector.VpcConnectorArn)) {
         d.facts.push(
             `App Runner ${config.service.name} egress is ${egress?.EgressType ?? "unknown"}${egress?.VpcConnectorArn ? ` via ${egress.VpcConnectorArn}` : ""}; the program sets VPC egress through ${config.connectorName}`,
@@ -116,6 +136,13 @@ export async function discoverAppRunner(session: AccountSession, config: AppRunn
     const env = { ...plain, ...Object.fromEntries(configOnly.map((k) => [k, config.service.env[k]])) };
     d.changes.push({ part: "appRunner", path: ["service", "env"], value: env, source: envSource });
     for (const name of configOnly) d.facts.push(`appRunner.service.env.${name} is in the config but not on the live service; the first up adds it`);
+    const leftOut = d.secretsToCreate.map((s) => s.name).sort();
+    if (leftOut.length)
+        d.open.push({
+            key: "appRunner.service.env",
+            reason: `discover left out the live variable(s) ${leftOut.join(", ")}, which look secret: create a Secrets Manager secret for each, list it under appRunner.service.secrets, then run discover again`,
+            confirm: `aws apprunner describe-service --region ${session.account.region} --service-arn ${arn} --query 'keys(Service.SourceConfiguration.ImageRepository.ImageConfiguration.RuntimeEnvironmentVariables)'`,
+        });
     for (const [name, arnOrValue] of Object.entries(image?.ImageConfiguration?.RuntimeEnvironmentSecrets ?? {})) {
         if (!(name in config.service.secrets)) {
             d.changes.push({

@@ -23,9 +23,36 @@ export function deploymentInProgress(service: Service): string | undefined {
     return undefined;
 }
 
-/** The container the API serves from: the one mapping the configured port, else the first essential one. */
-function apiContainer(containers: ContainerDefinition[], port: number): ContainerDefinition | undefined {
-    return containers.find((c) => c.portMappings?.some((p) => p.containerPort === port)) ?? containers.find((c) => c.essential !== false) ?? containers[0];
+/** The API container and the port it serves on, or why it cannot be told apart from the others. */
+export type ApiContainer = { container: ContainerDefinition; port?: number; how: string } | { problem: string };
+
+/**
+ * The container the API serves from: the one the service's load balancer targets (on the port
+ * it targets), else the only one mapping the configured port, else the only container. A task
+ * whose first container is a sidecar (a log or metrics collector) must not lend it its name,
+ * port and image; when nothing singles one out, the answer is a problem listing the candidates.
+ */
+export function apiContainer(
+    containers: readonly ContainerDefinition[],
+    configuredPort: number,
+    loadBalancer?: { containerName?: string; containerPort?: number },
+): ApiContainer {
+    const names = containers.map((c) => c.name ?? "(unnamed)").join(", ");
+    if (loadBalancer?.containerName) {
+        const targeted = containers.find((c) => c.name === loadBalancer.containerName);
+        if (targeted) return { container: targeted, port: loadBalancer.containerPort, how: "the load balancer's target" };
+        return { problem: `the load balancer targets container ${loadBalancer.containerName}, which the task definition does not have (it has ${names})` };
+    }
+    const onPort = containers.filter((c) => c.portMappings?.some((p) => p.containerPort === configuredPort));
+    if (onPort.length === 1) return { container: onPort[0], port: configuredPort, how: `the only container mapping port ${configuredPort}` };
+    if (onPort.length === 0 && containers.length === 1) {
+        const ports = [...new Set((containers[0].portMappings ?? []).map((p) => p.containerPort))];
+        return { container: containers[0], port: ports.length === 1 ? ports[0] : undefined, how: "the only container" };
+    }
+    const why = onPort.length
+        ? `${onPort.length} containers map port ${configuredPort} (${onPort.map((c) => c.name).join(", ")})`
+        : `none of its ${containers.length} containers (${names}) maps port ${configuredPort} (ecs.api.containerPort)`;
+    return { problem: `the service has no load balancer to say which container is the API, and ${why}` };
 }
 
 /** Pins an ECR image's moving tag to the digest it points to now. */
@@ -79,6 +106,21 @@ async function compareWorker(session: AccountSession, ecs: ECSClient, worker: Se
     }
 }
 
+/** Where the API container was read: the task definition (`family:revision`) and the container's name. */
+interface ContainerAt {
+    readonly taskDefinition: string;
+    readonly container: string;
+}
+
+/** The `aws ecs describe-task-definition` command that shows `field` of the API container (`environment[].name`). */
+function describeTaskDefinitionCommand(session: AccountSession, { taskDefinition, container }: ContainerAt, field: string): string {
+    const profile = session.account.profile ? ` --profile ${session.account.profile}` : "";
+    return (
+        `aws ecs describe-task-definition --region ${session.account.region}${profile} --task-definition ${taskDefinition} ` +
+        `--query 'taskDefinition.containerDefinitions[?name==\`${container}\`].${field}'`
+    );
+}
+
 /**
  * The container's secrets as `ecs.api.secrets` takes them (name → ARN). A bare `valueFrom` is an
  * SSM parameter of the task's region and account (ECS reads Secrets Manager only by ARN), so it
@@ -106,19 +148,26 @@ export function liveSecrets(
  * execution role exactly those. A configured `secretValues.NAME` reference is a deliberate move
  * to a value the program stores: it stays.
  */
-function discoverApiSecrets(session: AccountSession, config: EcsConfig, container: ContainerDefinition, source: string, d: Discovery): void {
+function discoverApiSecrets(session: AccountSession, config: EcsConfig, container: ContainerDefinition, at: ContainerAt, d: Discovery): void {
+    const source = `ecs:DescribeTaskDefinition ${at.taskDefinition} container ${at.container}`;
     const { map, unsupported } = liveSecrets(container.secrets ?? [], session.account);
     for (const { name, valueFrom } of unsupported)
         d.checks.push({
             level: "warn",
             message: `ecs.api.secrets.${name}: the live valueFrom ${valueFrom} names a JSON key or version of a secret, which ecs.api.secrets cannot express: not copied; store that value as its own secret and add it by hand, or the new revision runs without ${name}`,
         });
+    if (unsupported.length)
+        d.open.push({
+            key: "ecs.api.secrets",
+            reason: `discover could not copy the live secret(s) ${unsupported.map((u) => u.name).join(", ")} (a JSON key or version of a secret); store each as its own secret, list it here, then run discover again`,
+            confirm: describeTaskDefinitionCommand(session, at, "secrets[].name"),
+        });
     const configured = config.api.secrets;
     const kept = Object.entries(map).filter(([name]) => storedSecretName(configured[name] ?? "") !== undefined);
     for (const [name] of kept) d.facts.push(`ECS API secret ${name} is read from ${map[name]} today; the config moves it to ${configured[name]} (kept)`);
     const value = { ...configured, ...map, ...Object.fromEntries(kept.map(([name]) => [name, configured[name]])) };
     if (Object.keys(value).length === 0) {
-        if (unsupported.length === 0) d.confirmed.push("ecs.api.secrets");
+        d.confirmed.push("ecs.api.secrets");
         return;
     }
     d.changes.push({ part: "ecs", path: ["api", "secrets"], value, source: `${source} secrets` });
@@ -241,49 +290,70 @@ export async function discoverEcs(session: AccountSession, config: EcsConfig): P
               ?.taskDefinition
         : undefined;
     if (!taskDefinition) return d;
-    const tdSource = `ecs:DescribeTaskDefinition ${taskDefinition.family}:${taskDefinition.revision}`;
-    const container = apiContainer(taskDefinition.containerDefinitions ?? [], config.api.containerPort);
+    const revision = `${taskDefinition.family}:${taskDefinition.revision}`;
+    const tdSource = `ecs:DescribeTaskDefinition ${revision}`;
     if (taskDefinition.cpu) d.changes.push({ part: "ecs", path: ["api", "cpu"], value: Number(taskDefinition.cpu), source: tdSource });
     if (taskDefinition.memory) d.changes.push({ part: "ecs", path: ["api", "memory"], value: Number(taskDefinition.memory), source: tdSource });
-    if (!container) return d;
-    const port = container.portMappings?.[0]?.containerPort;
-    if (port) d.changes.push({ part: "ecs", path: ["api", "containerPort"], value: port, source: `${tdSource} container ${container.name}` });
+    if (taskDefinition.taskRoleArn) d.changes.push({ part: "ecs", path: ["api", "taskRoleArn"], value: taskDefinition.taskRoleArn, source: tdSource });
+    else d.confirmed.push("ecs.api.taskRoleArn");
+    const containers = taskDefinition.containerDefinitions ?? [];
+    if (containers.length > 1)
+        d.facts.push(`${tdSource} has ${containers.length} containers (the program builds one): the stack config has no key for the others`);
+    const chosen = apiContainer(containers, config.api.containerPort, lb);
+    if ("problem" in chosen) {
+        d.checks.push({
+            level: "fail",
+            message: `ecs.api.containerName: ${tdSource}: ${chosen.problem}; set ecs.api.containerName and containerPort by hand, or attach the load balancer, then run discover again`,
+        });
+        return d;
+    }
+    const { container } = chosen;
+    const at: ContainerAt = { taskDefinition: revision, container: container.name ?? "" };
+    const containerSource = `${tdSource} container ${at.container}`;
+    const chosenSource = `${containerSource} (${chosen.how})`;
+    if (chosen.port) d.changes.push({ part: "ecs", path: ["api", "containerPort"], value: chosen.port, source: chosenSource });
+    else
+        d.open.push({
+            key: "ecs.api.containerPort",
+            reason: `the live container ${at.container} maps ${(container.portMappings ?? []).map((p) => p.containerPort).join(", ") || "no port"} and no load balancer says which one the API serves on; set ecs.api.containerPort by hand`,
+            confirm: describeTaskDefinitionCommand(session, at, "portMappings[].containerPort"),
+        });
     if (container.command?.length) {
         const secret = secretArguments(container.command);
-        if (secret.length)
+        if (secret.length) {
             d.checks.push({
                 level: "warn",
-                message: `ecs.api.command: the live command (${tdSource} container ${container.name}) is not copied: ${describeSecretArguments(secret)} looks secret; move the value to ecs.api.secrets and set ecs.api.command by hand before \`pulumi up\`, or the new revision runs without it`,
+                message: `ecs.api.command: the live command (${tdSource} container ${at.container}) is not copied: ${describeSecretArguments(secret)} looks secret; move the value to ecs.api.secrets and set ecs.api.command by hand before \`pulumi up\`, or the new revision runs without it`,
             });
-        else d.changes.push({ part: "ecs", path: ["api", "command"], value: container.command, source: `${tdSource} container ${container.name}` });
+            d.open.push({
+                key: "ecs.api.command",
+                reason: `discover did not copy the live command: ${describeSecretArguments(secret)} looks secret; set ecs.api.command by hand without the secret`,
+                confirm: describeTaskDefinitionCommand(session, at, "command"),
+            });
+        } else d.changes.push({ part: "ecs", path: ["api", "command"], value: container.command, source: containerSource });
     }
 
     const plain: Record<string, string> = {};
+    const leftOut: string[] = [];
     for (const { name, value } of container.environment ?? []) {
         if (!name) continue;
-        if (looksSecret(name, value ?? ""))
-            d.facts.push(
-                `ECS API variable ${name} looks like a secret: not written; store it in Secrets Manager and reference its ARN in ecs.api.secrets.${name}`,
-            );
-        else plain[name] = value ?? "";
+        if (name in config.api.secrets) continue; // moved to a secret reference already
+        if (looksSecret(name, value ?? "")) {
+            leftOut.push(name);
+            d.secretsToCreate.push({ part: "ecs", secretsPath: ["api", "secrets"], name, source: `${containerSource} environment` });
+        } else plain[name] = value ?? "";
     }
-    d.changes.push({
-        part: "ecs",
-        path: ["api", "env"],
-        value: { ...config.api.env, ...plain },
-        source: `${tdSource} container ${container.name} environment`,
-    });
-    const containerSource = `${tdSource} container ${container.name}`;
-    if (container.name) d.changes.push({ part: "ecs", path: ["api", "containerName"], value: container.name, source: containerSource });
+    d.changes.push({ part: "ecs", path: ["api", "env"], value: { ...config.api.env, ...plain }, source: `${containerSource} environment` });
+    if (leftOut.length)
+        d.open.push({
+            key: "ecs.api.env",
+            reason: `discover left out the live variable(s) ${leftOut.sort().join(", ")}, which look secret: store each in Secrets Manager, list its ARN under ecs.api.secrets, then run discover again`,
+            confirm: describeTaskDefinitionCommand(session, at, "environment[].name"),
+        });
+    if (container.name) d.changes.push({ part: "ecs", path: ["api", "containerName"], value: container.name, source: chosenSource });
     const streamPrefix = container.logConfiguration?.options?.["awslogs-stream-prefix"];
     if (streamPrefix) d.changes.push({ part: "ecs", path: ["api", "logStreamPrefix"], value: streamPrefix, source: containerSource });
-    if (taskDefinition.taskRoleArn) d.changes.push({ part: "ecs", path: ["api", "taskRoleArn"], value: taskDefinition.taskRoleArn, source: tdSource });
-    else d.confirmed.push("ecs.api.taskRoleArn");
-    if ((taskDefinition.containerDefinitions?.length ?? 0) > 1)
-        d.facts.push(
-            `${tdSource} has ${taskDefinition.containerDefinitions!.length} containers (the program builds one): the stack config has no key for the others`,
-        );
-    discoverApiSecrets(session, config, container, containerSource, d);
+    discoverApiSecrets(session, config, container, at, d);
 
     if (container.image) {
         const reason = unpinnedImageReason(container.image);

@@ -28,6 +28,19 @@ export interface SecretToCreate {
     readonly source: string;
 }
 
+/**
+ * A key discover read but could not settle, for instance live variables it left out: its
+ * `unverified` entry stays (or is added), with `reason` naming what is still missing, so
+ * `pulumi up` keeps refusing it.
+ */
+export interface LeftOpen {
+    /** `ecs.api.env`: the key as `unverified` names it. */
+    readonly key: string;
+    readonly reason: string;
+    /** The command that shows the live value. */
+    readonly confirm: string;
+}
+
 export interface Discovery {
     readonly changes: Change[];
     readonly checks: Check[];
@@ -36,19 +49,24 @@ export interface Discovery {
     readonly secretsToCreate: SecretToCreate[];
     /** Keys (`ecs.api.loadBalancer`) read from the account, changed or not: dropped from `unverified`. */
     readonly confirmed: string[];
+    /** Keys that stay in `unverified` even if a change sets them: something live was left out. */
+    readonly open: LeftOpen[];
 }
 
 export function emptyDiscovery(): Discovery {
-    return { changes: [], checks: [], facts: [], secretsToCreate: [], confirmed: [] };
+    return { changes: [], checks: [], facts: [], secretsToCreate: [], confirmed: [], open: [] };
 }
 
 export function merge(...parts: Discovery[]): Discovery {
+    const open = parts.flatMap((p) => p.open);
+    const openKeys = new Set(open.map((o) => o.key));
     return {
         changes: parts.flatMap((p) => p.changes),
         checks: parts.flatMap((p) => p.checks),
         facts: parts.flatMap((p) => p.facts),
         secretsToCreate: parts.flatMap((p) => p.secretsToCreate),
-        confirmed: parts.flatMap((p) => [...p.confirmed, ...p.changes.map((c) => keyOf(c.part, c.path))]),
+        confirmed: parts.flatMap((p) => [...p.confirmed, ...p.changes.map((c) => keyOf(c.part, c.path))]).filter((key) => !openKeys.has(key)),
+        open,
     };
 }
 

@@ -13,8 +13,8 @@ function show(value: unknown): string {
         const secret = secretArguments(value);
         if (secret.length) return `(not shown: ${describeSecretArguments(secret)} looks secret)`;
     }
-    const text = JSON.stringify(value);
-    return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+    // Whole, however long: a cut ARN cannot be checked against the console.
+    return JSON.stringify(value);
 }
 
 export interface ReportInput {
@@ -47,6 +47,10 @@ export function report({ discovery, applied, dropped, before, after, fileName, o
         lines.push(`  ${keyOf(change.part, change.path)}${values}`, `      from ${change.source}`);
     }
     if (dropped.length) lines.push("", `Confirmed, so dropped from egress-remediation:unverified: ${dropped.join(", ")}`);
+    if (discovery.open.length) {
+        lines.push("", "Kept in egress-remediation:unverified, with what is still missing:");
+        for (const o of discovery.open) lines.push(`  - ${o.key}: ${o.reason}`);
+    }
     const diff = unifiedDiff(before, after, fileName);
     if (diff) lines.push("", diff);
     if (overlaps) {

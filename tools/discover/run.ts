@@ -4,14 +4,14 @@ import { StackConfig } from "../../config/schema";
 import { projectConfigFrom, PROJECT, validateStackConfig } from "../../config/validate";
 import { projectRoot, readStackFile, StackFileError } from "../offline/stackFiles";
 import { discoverAppRunner } from "./appRunner";
-import { accountSession, checkAccount, DiscoverError } from "./aws";
+import { AccountSession, accountSession, checkAccount, DiscoverError } from "./aws";
 import { discoverDataStores } from "./dataStores";
 import { discoverEcs } from "./ecs";
 import { Discovery, emptyDiscovery, merge } from "./findings";
 import { discoverNetwork } from "./network";
 import { report } from "./report";
 import { resolveSecrets } from "./secrets";
-import { applyChanges, dropUnverified, noteSecretsToCreate, parseStackText } from "./stackEdit";
+import { applyChanges, dropUnverified, keepOpen, noteSecretsToCreate, parseStackText } from "./stackEdit";
 import { StateResource, stateResources, TerraformStateError, terraformOverlaps } from "./terraform";
 
 export interface DiscoverOptions {
@@ -46,6 +46,20 @@ function validated(
     return result.config;
 }
 
+/**
+ * The stack file as discover reads it: `natMode: perAz` requires `subnetAzs`, which discover fills
+ * in from the live subnets, so the file is validated as `single` and then read as `perAz` again.
+ * What discover writes is validated as it stands.
+ */
+function validatedInput(config: Record<string, unknown>, secretKeys: string[]): StackConfig {
+    const key = `${PROJECT}:appRunner`;
+    const appRunner = config[key] as { network?: { natMode?: unknown } } | undefined;
+    if (appRunner?.network?.natMode !== "perAz") return validated(config, secretKeys);
+    const asSingle = { ...config, [key]: { ...appRunner, network: { ...appRunner.network, natMode: "single" } } };
+    const result = validated(asSingle, secretKeys);
+    return { ...result, appRunner: { ...result.appRunner!, network: { ...result.appRunner!.network, natMode: "perAz" } } };
+}
+
 function readTerraformState(file: string): StateResource[] {
     let text: string;
     try {
@@ -67,38 +81,46 @@ function readTerraformState(file: string): StateResource[] {
     }
 }
 
+/** One account to read: its session, and the reads once its identity is checked. */
+interface AccountRead {
+    readonly session: AccountSession;
+    readonly read: () => Promise<Discovery>;
+}
+
+/**
+ * Checks both accounts' identities before any other call, so a wrong account stops the run with
+ * nothing read in either; then reads both.
+ */
 async function discoverAll(config: StackConfig, endpoint: string | undefined): Promise<Discovery> {
-    const tasks: Promise<Discovery>[] = [];
+    const reads: AccountRead[] = [];
     const greenfield = emptyDiscovery();
     const ar = config.appRunner?.enabled ? config.appRunner : undefined;
     if (ar && !ar.network.vpcId && Object.keys(ar.adopt).length === 0) {
         greenfield.checks.push({ level: "ok", message: "appRunner builds a new VPC and adopts nothing: nothing to read" });
     } else if (ar) {
-        tasks.push(
-            (async () => {
-                const session = accountSession("appRunner", ar.account, endpoint);
-                await checkAccount(session);
+        const session = accountSession("appRunner", ar.account, endpoint);
+        reads.push({
+            session,
+            read: async () => {
                 const { discovery, live } = await discoverAppRunner(session, ar);
                 const network = await discoverNetwork(session, ar, live.connectorSubnetIds);
                 const stores = await discoverDataStores(session, ar, live.connectorSecurityGroupId);
                 const secrets = await resolveSecrets(session, "appRunner", ["service", "secrets"], ar.service.secrets);
                 return merge(discovery, network, stores, secrets);
-            })(),
-        );
+            },
+        });
     }
     const ecs = config.ecs?.enabled ? config.ecs : undefined;
     if (ecs?.createCluster) {
         greenfield.checks.push({ level: "ok", message: "ecs creates its cluster: nothing to read" });
     } else if (ecs) {
-        tasks.push(
-            (async () => {
-                const session = accountSession("ecs", ecs.account, endpoint);
-                await checkAccount(session);
-                return discoverEcs(session, ecs);
-            })(),
-        );
+        const session = accountSession("ecs", ecs.account, endpoint);
+        reads.push({ session, read: () => discoverEcs(session, ecs) });
     }
-    return merge(greenfield, ...(await Promise.all(tasks)));
+    const identities = await Promise.allSettled(reads.map((r) => checkAccount(r.session)));
+    const refused = identities.find((i): i is PromiseRejectedResult => i.status === "rejected");
+    if (refused) throw refused.reason;
+    return merge(greenfield, ...(await Promise.all(reads.map((r) => r.read()))));
 }
 
 /**
@@ -114,7 +136,7 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
     try {
         const root = options.root ?? projectRoot();
         const stackFile = readStackFile(options.stack, root);
-        const config = validated(stackFile.config, stackFile.secretKeys);
+        const config = validatedInput(stackFile.config, stackFile.secretKeys);
         const fileName = `Pulumi.${options.stack}.yaml`;
         const filePath = path.join(root, fileName);
         const text = fs.readFileSync(filePath, "utf8");
@@ -125,6 +147,7 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
         const applied = applyChanges(doc, discovery.changes);
         noteSecretsToCreate(doc, discovery.secretsToCreate);
         const dropped = dropUnverified(doc, discovery.confirmed);
+        keepOpen(doc, discovery.open);
         const newText = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
         const newConfigRaw = { ...stackFile.config };
         for (const part of ["appRunner", "ecs", "unverified"]) {
@@ -132,10 +155,16 @@ export async function runDiscover(options: DiscoverOptions): Promise<ExitCode> {
             if (node) newConfigRaw[`${PROJECT}:${part}`] = node.toJSON();
             else delete newConfigRaw[`${PROJECT}:${part}`];
         }
-        const newConfig = validated(newConfigRaw, stackFile.secretKeys, "the discovered values would make the stack config invalid, so nothing is written");
-
-        const overlaps = tfState ? terraformOverlaps(tfState, newConfig) : undefined;
         const failed = discovery.checks.filter((c) => c.level === "fail").length;
+        let newConfig: StackConfig | undefined;
+        try {
+            newConfig = validated(newConfigRaw, stackFile.secretKeys, "the discovered values would make the stack config invalid, so nothing is written");
+        } catch (error) {
+            // A failed check can leave the values it could not settle incomplete: report it, write nothing.
+            if (!(error instanceof DiscoverError && failed > 0)) throw error;
+        }
+
+        const overlaps = tfState ? terraformOverlaps(tfState, newConfig ?? config) : undefined;
         out(report({ discovery, applied, dropped, before: text, after: newText, fileName, overlaps }));
 
         if (!options.write) {

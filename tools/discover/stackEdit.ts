@@ -1,8 +1,8 @@
-import { Document, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap } from "yaml";
+import { Document, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { isDeepStrictEqual } from "util";
 import { PROJECT } from "../../config/validate";
 import { DiscoverError } from "./aws";
-import { Change, keyOf, SecretToCreate } from "./findings";
+import { Change, keyOf, LeftOpen, SecretToCreate } from "./findings";
 
 const NOTE = "discover:";
 const FROM = `${NOTE} from `;
@@ -50,14 +50,55 @@ function noteOnKey(doc: Document, map: YAMLMap, pair: Pair, note: string): void 
     (pair.key as Scalar).commentBefore = withNote((pair.key as Scalar).commentBefore, note);
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+const jsonOf = (node: unknown): unknown => (node && typeof node === "object" && "toJSON" in node ? (node as { toJSON(): unknown }).toJSON() : node);
+
+/**
+ * Makes `map` hold `value` while keeping what a person wrote in it: its pairs stay in their order
+ * with their comments, a changed scalar keeps its quoting, new keys go at the end, and the comment
+ * above a key that goes away moves to the key after it.
+ */
+function mergeInto(doc: Document, map: YAMLMap, value: Record<string, unknown>): void {
+    const kept: Pair[] = [];
+    let orphaned: string | null | undefined;
+    for (const pair of map.items as Pair[]) {
+        const name = keyName(pair);
+        if (typeof name === "string" && Object.hasOwn(value, name)) {
+            if (orphaned) {
+                if (!isScalar(pair.key)) pair.key = doc.createNode(pair.key);
+                (pair.key as Scalar).commentBefore = [orphaned, (pair.key as Scalar).commentBefore].filter(Boolean).join("\n");
+                orphaned = undefined;
+            }
+            kept.push(pair);
+        } else if (isScalar(pair.key) && pair.key.commentBefore) {
+            orphaned = [orphaned, pair.key.commentBefore].filter(Boolean).join("\n");
+        }
+    }
+    if (orphaned) map.comment = [map.comment, orphaned].filter(Boolean).join("\n");
+    map.items = kept;
+    for (const [name, wanted] of Object.entries(value)) {
+        const pair = map.items.find((p) => keyName(p) === name) as Pair | undefined;
+        if (!pair) map.items.push(doc.createPair(name, wanted));
+        else if (isMap(pair.value) && isPlainObject(wanted)) mergeInto(doc, pair.value, wanted);
+        else if (isDeepStrictEqual(jsonOf(pair.value), wanted)) continue;
+        else if (isScalar(pair.value) && (wanted === null || typeof wanted !== "object")) pair.value.value = wanted;
+        else pair.value = doc.createNode(wanted);
+    }
+}
+
 /**
  * Sets `path` under the part's map, creating missing maps, and returns the pair whose key gets
  * the source note (the existing pair for a key that is there, the new outermost pair otherwise)
- * with the map holding it.
+ * with the map holding it. A map that is there is edited in place (see `mergeInto`).
  */
 function setAt(doc: Document, map: YAMLMap, path: readonly (string | number)[], value: unknown): { map: YAMLMap; pair: Pair } {
     const [head, ...rest] = path;
     const pair = map.items.find((p) => keyName(p) === head) as Pair | undefined;
+    if (rest.length === 0 && pair && isMap(pair.value) && isPlainObject(value)) {
+        mergeInto(doc, pair.value, value);
+        return { map, pair };
+    }
     if (rest.length === 0 || !pair || !isMap(pair.value)) {
         const nested = rest.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
         if (pair) {
@@ -82,8 +123,7 @@ export function applyChanges(doc: Document, changes: readonly Change[]): Applied
     const applied: AppliedChange[] = [];
     for (const change of changes) {
         const map = partMap(doc, change.part);
-        const current = map.getIn(change.path as (string | number)[]);
-        const before = current && typeof current === "object" && "toJSON" in current ? (current as { toJSON(): unknown }).toJSON() : current;
+        const before = jsonOf(map.getIn(change.path as (string | number)[]));
         if (isDeepStrictEqual(before, change.value)) continue;
         const at = setAt(doc, map, change.path, change.value);
         noteOnKey(doc, at.map, at.pair, `${FROM}${change.source}`);
@@ -102,6 +142,22 @@ export function dropUnverified(doc: Document, confirmed: readonly string[]): str
     list.items = list.items.filter((item) => !dropped.includes(keyOf(item)));
     if (list.items.length === 0) doc.deleteIn(path);
     return dropped;
+}
+
+/**
+ * Keeps an `unverified` entry for each key discover left open, its reason saying what is still
+ * missing; adds the entry (and the list) when the file has none.
+ */
+export function keepOpen(doc: Document, open: readonly LeftOpen[]): void {
+    const path = ["config", `${PROJECT}:unverified`];
+    if (open.length === 0) return;
+    if (!isSeq(doc.getIn(path))) doc.setIn(path, doc.createNode([]));
+    const list = doc.getIn(path) as YAMLSeq;
+    for (const entry of open) {
+        const item = list.items.find((i) => isMap(i) && i.get("key") === entry.key) as YAMLMap | undefined;
+        if (item) item.set("reason", entry.reason);
+        else list.items.push(doc.createNode({ key: entry.key, reason: entry.reason, confirm: entry.confirm }));
+    }
 }
 
 /** Names of secret-looking live variables go under `secrets` as a note: never their values. */

@@ -46,14 +46,31 @@ export function adoptedResources(config: StackConfig): Adopted[] {
         ] as const) {
             if (id) out.push({ what: `${label} ${id}`, tfTypes: ["aws_security_group"], matches: (x) => x.id === id });
         }
-        const ruleIds = Object.entries({ ...a.postgresIngressRuleIds, connectorEgress: a.connectorEgressRuleId }).filter(
-            (e): e is [string, string] => typeof e[1] === "string" && e[1].startsWith("sgr-"),
-        );
-        for (const [source, ruleId] of ruleIds) {
+        const byRuleId = (ruleId: string) => (x: Record<string, unknown>) => x.id === ruleId || x.security_group_rule_id === ruleId;
+        for (const [source, ruleId] of Object.entries(a.postgresIngressRuleIds ?? {})) {
+            if (ruleId.startsWith("sgr-"))
+                out.push({ what: `PostgreSQL rule ${ruleId} (from ${source})`, tfTypes: ["aws_vpc_security_group_ingress_rule"], matches: byRuleId(ruleId) });
+        }
+        if (a.postgresWorldOpenRuleId?.startsWith("sgr-")) {
+            const ruleId = a.postgresWorldOpenRuleId;
+            out.push({ what: `world-open PostgreSQL rule ${ruleId}`, tfTypes: ["aws_vpc_security_group_ingress_rule"], matches: byRuleId(ruleId) });
+        }
+        if (a.connectorEgressRuleId?.startsWith("sgr-")) {
+            // An egress rule: Terraform manages it as aws_vpc_security_group_egress_rule, never as an ingress one.
+            const ruleId = a.connectorEgressRuleId;
+            out.push({ what: `connector egress rule ${ruleId}`, tfTypes: ["aws_vpc_security_group_egress_rule"], matches: byRuleId(ruleId) });
+        }
+        if (a.connectorSecurityGroupId && a.connectorEgressRuleId?.startsWith("sgr-")) {
+            const group = a.connectorSecurityGroupId;
             out.push({
-                what: source === "connectorEgress" ? `connector egress rule ${ruleId}` : `PostgreSQL rule ${ruleId} (from ${source})`,
-                tfTypes: ["aws_vpc_security_group_ingress_rule"],
-                matches: (x) => x.id === ruleId || x.security_group_rule_id === ruleId,
+                what: `the allow-all egress rule on ${group}`,
+                tfTypes: ["aws_security_group_rule"],
+                matches: (x) =>
+                    x.security_group_id === group &&
+                    x.type === "egress" &&
+                    ["-1", "all"].includes(String(x.protocol)) &&
+                    Array.isArray(x.cidr_blocks) &&
+                    x.cidr_blocks.includes("0.0.0.0/0"),
             });
         }
         if (a.postgresSecurityGroupId) {
@@ -114,9 +131,12 @@ export function addressOf(resource: StateResource, indexKey: string | number | u
     return typeof indexKey === "number" ? `${base}[${indexKey}]` : `${base}[${JSON.stringify(indexKey)}]`;
 }
 
-/** Quotes an address for a POSIX shell: addresses with `["key"]` need it. */
-function shellQuote(address: string): string {
-    return /^[A-Za-z0-9_.[\]-]+$/.test(address) ? address : `'${address.replace(/'/g, `'\\''`)}'`;
+/**
+ * Quotes an address for any POSIX shell, always: `[0]` is a glob to zsh (the macOS default),
+ * which refuses the command when nothing matches, and `["key"]` loses its quotes in every shell.
+ */
+export function shellQuote(address: string): string {
+    return `'${address.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface Overlap {
