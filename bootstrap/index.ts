@@ -46,7 +46,7 @@ const scope = (system: System) => {
 };
 const json = (doc: unknown) => JSON.stringify(doc);
 
-function ciRole(kind: "preview" | "deploy", subject: string) {
+function ciRole(kind: "preview" | "deploy", subjects: readonly string[]) {
     const base = `github-egress-remediation-${kind}`;
     const ecsRoleArn = `arn:aws:iam::${config.ecsAccount.id}:role/${base}-ecs`;
     const policy = kind === "preview" ? previewPolicy : deployPolicy;
@@ -54,8 +54,8 @@ function ciRole(kind: "preview" | "deploy", subject: string) {
         base,
         {
             name: base,
-            description: `GitHub Actions ${kind} for ${config.github.repository} (${subject})`,
-            assumeRolePolicy: pulumi.output(oidcProviderArn).apply((arn) => json(githubOidcTrust(arn, config.github.repository, subject))),
+            description: `GitHub Actions ${kind} for ${config.github.repository} (${subjects.join(", ")})`,
+            assumeRolePolicy: pulumi.output(oidcProviderArn).apply((arn) => json(githubOidcTrust(arn, config.github.repository, subjects))),
             maxSessionDuration: 3600,
         },
         { provider: apprunnerProvider },
@@ -79,8 +79,11 @@ function ciRole(kind: "preview" | "deploy", subject: string) {
     return { role, ecsRole };
 }
 
-const preview = ciRole("preview", config.github.previewSubject);
-const deploy = ciRole("deploy", `environment:${config.github.productionEnvironment}`);
+// The daily drift job (.github/workflows/drift.yml: verify and a refreshing preview) runs on main outside any
+// environment; with a preview environment it runs in that environment instead, whose subject is trusted already.
+const DRIFT_SUBJECT = "ref:refs/heads/main";
+const preview = ciRole("preview", config.github.previewSubject === "pull_request" ? ["pull_request", DRIFT_SUBJECT] : [config.github.previewSubject]);
+const deploy = ciRole("deploy", [`environment:${config.github.productionEnvironment}`]);
 
 // Repository (preview) and `production` environment (deploy) variables of the workflow.
 export const AWS_PREVIEW_ROLE_ARN = preview.role.arn;

@@ -8,11 +8,12 @@ export interface PolicyDocument {
 }
 
 /**
- * Trust for a role GitHub's OIDC token may assume: only this repository, only the given subject
- * (`pull_request`, or `environment:production`, which GitHub issues only to jobs that passed the
- * environment's protection rules), and only for STS. Exact matches: no wildcard in `sub`.
+ * Trust for a role GitHub's OIDC token may assume: only this repository, only the given subjects
+ * (`pull_request`, `ref:refs/heads/main`, or `environment:production`, which GitHub issues only to jobs
+ * that passed the environment's protection rules), and only for STS. Exact matches: no wildcard in `sub`.
  */
-export function githubOidcTrust(providerArn: string, repository: string, subject: string): PolicyDocument {
+export function githubOidcTrust(providerArn: string, repository: string, subject: string | readonly string[]): PolicyDocument {
+    const subjects = (typeof subject === "string" ? [subject] : subject).map((s) => `repo:${repository}:${s}`);
     return {
         Version: "2012-10-17",
         Statement: [
@@ -23,7 +24,7 @@ export function githubOidcTrust(providerArn: string, repository: string, subject
                 Condition: {
                     StringEquals: {
                         [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-                        [`${GITHUB_OIDC_HOST}:sub`]: `repo:${repository}:${subject}`,
+                        [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
                     },
                 },
             },

@@ -55,9 +55,10 @@ describe("bootstrap (GitHub OIDC provider and CI roles, under mocks)", () => {
         assert.deepStrictEqual(providers.map((p) => JSON.parse(String(p.inputs.allowedAccountIds))).sort(), [["566287346479"], ["905418046272"]]);
     });
 
-    it("lets pull requests of this repository (and nothing else) assume the preview role, the production environment the deploy role", () => {
-        for (const [role, subject] of [
-            ["github-egress-remediation-preview", `repo:${REPO}:pull_request`],
+    it("lets pull requests and the daily drift job on main of this repository (and nothing else) assume the preview role, the production environment the deploy role", () => {
+        for (const [role, subject] of <[string, string | string[]][]>[
+            // Pull requests, and the daily drift job on main (.github/workflows/drift.yml).
+            ["github-egress-remediation-preview", [`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`]],
             ["github-egress-remediation-deploy", `repo:${REPO}:environment:production`],
         ]) {
             const [statement, ...rest] = doc(named(resources, ROLE, role), "assumeRolePolicy").Statement as unknown as Record<string, any>[];

@@ -4,16 +4,20 @@ import * as path from "path";
 import { IAM_ACTIONS, readOnlyPolicy } from "../tools/discover/iamActions";
 
 const ROOT = path.join(__dirname, "..");
-const SOURCES = fs
-    .readdirSync(path.join(ROOT, "tools/discover"))
-    .filter((f) => f.endsWith(".ts") && f !== "iamActions.ts")
-    .map((f) => fs.readFileSync(path.join(ROOT, "tools/discover", f), "utf8"))
+/** discover and verify share the read-only policy: every call either makes goes through `call()`. */
+const SOURCES = ["tools/discover", "tools/verify"]
+    .flatMap((dir) =>
+        fs
+            .readdirSync(path.join(ROOT, dir))
+            .filter((f) => f.endsWith(".ts") && f !== "iamActions.ts")
+            .map((f) => fs.readFileSync(path.join(ROOT, dir, f), "utf8")),
+    )
     .join("\n");
 
-describe("discover: the IAM actions it needs", () => {
+describe("discover and verify: the IAM actions they need", () => {
     it("are all read-only: Describe, List and Get calls only", () => {
         for (const action of IAM_ACTIONS) assert.match(action, /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]+$/, action);
-        assert.ok(!IAM_ACTIONS.some((a) => a === ("secretsmanager:GetSecretValue" as string)), "discover never reads a secret's value");
+        assert.ok(!IAM_ACTIONS.some((a) => a === ("secretsmanager:GetSecretValue" as string)), "neither reads a secret's value");
     });
 
     it("are exactly the actions the code calls", () => {

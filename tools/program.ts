@@ -4,6 +4,7 @@ import { discoverCommand } from "./commands/discover";
 import { planCommand } from "./commands/plan";
 import { rehearseCommand } from "./commands/rehearse";
 import { rollbackCommand } from "./commands/rollback";
+import { verifyCommand } from "./commands/verify";
 import { exitCodesHelp } from "./commands/usage";
 import { packageVersion } from "./version";
 
@@ -21,12 +22,13 @@ export function program(): Command {
         .addCommand(rollbackCommand())
         .addCommand(rehearseCommand())
         .addCommand(discoverCommand())
+        .addCommand(verifyCommand())
         .addHelpText(
             "after",
             exitCodesHelp(
                 [
                     "0  success",
-                    "1  mandatory policy violations (plan, check) or a failed rollback",
+                    "1  mandatory policy violations (plan, check), a failed rollback or a failed check (discover, verify)",
                     "2  bad usage or input (one line on stderr)",
                     "3  plan, check: no violation found, but a mandatory policy met a secret it cannot read offline (not a pass)",
                 ],

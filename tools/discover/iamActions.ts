@@ -1,6 +1,6 @@
 /**
- * Every AWS API action discover calls: all of them read-only. The README's policy document is
- * `readOnlyPolicy()` printed as JSON, and `call()` accepts only these names, so a new call that is
+ * Every AWS API action discover and verify call: all of them read-only. The README's policy document
+ * is `readOnlyPolicy()` printed as JSON, and `call()` accepts only these names, so a new call that is
  * missing here does not compile.
  */
 export const IAM_ACTIONS = [
@@ -19,6 +19,9 @@ export const IAM_ACTIONS = [
     "ecs:DescribeTaskDefinition",
     "logs:DescribeLogGroups",
     "ecr:DescribeImages",
+    // verify: the NAT gateways the connector subnets route to, and the data stores' groups (their Name tags)
+    "ec2:DescribeNatGateways",
+    "ec2:DescribeSecurityGroups",
 ] as const;
 
 export type IamAction = (typeof IAM_ACTIONS)[number];
