@@ -168,12 +168,15 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 autoScalingConfigurationArn: autoScaling?.arn,
             },
             // The service starts with the roles it is given: wait for their permissions, not only the roles.
-            keptResourceOptions(this, {
-                importId: args.adoptServiceArn,
-                properties: APP_RUNNER_SERVICE,
-                alsoLeftAlone: args.autoScaling ? [] : ["autoScalingConfigurationArn"],
-                dependsOn: [...access.permissions, ...instance.permissions, ...(readStored ? [readStored] : []), ...(args.secretsReady ?? [])],
-            }),
+            {
+                ...keptResourceOptions(this, {
+                    importId: args.adoptServiceArn,
+                    properties: APP_RUNNER_SERVICE,
+                    alsoLeftAlone: args.autoScaling ? [] : ["autoScalingConfigurationArn"],
+                    dependsOn: [...access.permissions, ...instance.permissions, ...(readStored ? [readStored] : []), ...(args.secretsReady ?? [])],
+                }),
+                hideDiffs: [LIVE_ENVIRONMENT],
+            },
         );
 
         this.serviceArn = service.arn;
@@ -193,7 +196,7 @@ export class AppRunnerService extends pulumi.ComponentResource {
                 serviceName: args.serviceName,
                 sourceConfiguration: { imageRepository: { imageIdentifier: args.image, imageRepositoryType: "ECR" } },
             },
-            keptResourceOptions(this, { importId: serviceArn, properties: APP_RUNNER_SERVICE, asLive: true }),
+            { ...keptResourceOptions(this, { importId: serviceArn, properties: APP_RUNNER_SERVICE, asLive: true }), hideDiffs: [LIVE_ENVIRONMENT] },
         );
     }
 
@@ -246,6 +249,13 @@ export class AppRunnerService extends pulumi.ComponentResource {
         return { role, permissions: [policy] };
     }
 }
+
+/**
+ * The variables as the service holds them. The live service keeps passwords there (DATABASE_URL), and the
+ * provider does not mark them sensitive, so every diff of an import or of the update that replaces them
+ * would print each value: the engine shows this path as "(hidden)" in previews, updates and PR comments.
+ */
+export const LIVE_ENVIRONMENT = "sourceConfiguration.imageRepository.imageConfiguration.runtimeEnvironmentVariables";
 
 /** The plain variable whose change makes App Runner deploy again when a stored secret's value changes. */
 export const STORED_VALUES_REVISION = "STORED_VALUES_REVISION";
